@@ -145,7 +145,7 @@ class Scenario:
             groups.setdefault(find(m), []).append(m)
         return [tuple(g) for g in groups.values()]
 
-    def with_changes(self, **changes) -> "Scenario":
+    def with_changes(self, **changes) -> Scenario:
         """A new validated scenario with top-level keys of the raw dict replaced.
 
         For example ``s.with_changes(links=[])`` is the same scenario without links (autarky).

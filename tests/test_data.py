@@ -1,0 +1,241 @@
+"""The data package: schema validation, broken tables, the paper's figures, the builders.
+
+Only pandas, numpy and pyyaml are needed: the validator is the project's own (model.data).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from model import data
+
+# ---------------------------------------------------------------------------------------------
+# Every table matches its schema
+
+
+def test_every_table_validates():
+    data.validate()
+
+
+@pytest.mark.parametrize("name", data.tables())
+def test_table_loads_with_units_and_sources(name):
+    frame = data.load_table(name)
+    assert len(frame) > 0
+    assert frame.attrs["sources"], f"{name}: no sources in datapackage.json"
+    assert frame["source"].notna().all() and (frame["source"].str.len() > 0).all()
+    for field in data.descriptor()["resources"][data.tables().index(name)]["schema"]["fields"]:
+        if field["type"] in ("number", "integer"):
+            assert field.get("unit"), f"{name}.{field['name']} has no unit"
+    assert len(frame) <= 400, f"{name}: keep tables small"
+
+
+def test_descriptor_lists_every_csv():
+    listed = {r["path"] for r in data.descriptor()["resources"]}
+    on_disk = {p.name for p in data.data_dir().glob("*.csv")}
+    assert listed == on_disk
+
+
+def test_kyoto_counts():
+    kyoto = data.load_table("kyoto")
+    assert kyoto["cp1_bound"].sum() == 36  # the paper's "36 countries actually bound"
+    assert not kyoto.set_index("iso3").loc["USA", "cp1_bound"]
+    assert kyoto.set_index("iso3").loc["CAN", "withdrawal_effective"] == "2012-12-15"
+    # Annex B of the treaty: 38 countries with a first-period target
+    assert kyoto["cp1_target_pct_of_base"].notna().sum() == 38
+
+
+def test_eu_ets_reduction_factors():
+    phases = data.load_table("ets_phases")
+    assert set(phases["linear_reduction_factor_pct"].dropna()) == {1.74, 2.2, 4.3, 4.4}
+
+
+def test_eu_ets_covered_emissions_match_sector_table():
+    ets = data.load_table("ets").set_index("ets_id")
+    sectors = data.load_table("eu_ets_emissions")
+    total = sectors.loc[sectors["year"] == 2022, "emissions_mt"].sum()
+    assert ets.loc["EU_ETS", "covered_emissions_2022_mt"] == pytest.approx(total, abs=0.01)
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken tables fail with a message naming the file, the row and the column
+
+
+@pytest.fixture
+def copy_dir(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(data.data_dir(), target, ignore=shutil.ignore_patterns("scripts", "*.md"))
+    return target
+
+
+def _corrupt(directory, file, row, column, value):
+    frame = pd.read_csv(directory / file, dtype=str, keep_default_na=False)
+    frame.loc[row - 1, column] = value
+    frame.to_csv(directory / file, index=False)
+
+
+def _error(directory) -> str:
+    with pytest.raises(data.DataError) as info:
+        data.validate(directory)
+    return str(info.value)
+
+
+def test_missing_source(copy_dir):
+    _corrupt(copy_dir, "kyoto.csv", 3, "source", "")
+    msg = _error(copy_dir)
+    assert re.search(r"kyoto\.csv, row 3, column 'source': is required", msg), msg
+
+
+def test_negative_emission(copy_dir):
+    _corrupt(copy_dir, "jurisdictions.csv", 5, "ghg_mt_2010", "-12.5")
+    msg = _error(copy_dir)
+    assert re.search(r"jurisdictions\.csv, row 5, column 'ghg_mt_2010': must be >= 0", msg), msg
+
+
+def test_unknown_iso3(copy_dir):
+    _corrupt(copy_dir, "kyoto.csv", 7, "iso3", "XYZ")
+    msg = _error(copy_dir)
+    assert re.search(r"kyoto\.csv, row 7, column 'iso3': unknown code 'XYZ'", msg), msg
+
+
+def test_unit_mismatch_in_values(copy_dir):
+    # a value entered in kt instead of Mt breaks the column's plausible range
+    _corrupt(copy_dir, "emissions_history.csv", 10, "co2_mt", "9876543")
+    msg = _error(copy_dir)
+    assert re.search(r"emissions_history\.csv, row 10, column 'co2_mt': must be <=", msg), msg
+
+
+def test_unit_mismatch_in_descriptor(copy_dir):
+    package = json.loads((copy_dir / "datapackage.json").read_text())
+    for r in package["resources"]:
+        if r["name"] == "ets_prices":
+            for f in r["schema"]["fields"]:
+                if f["name"] == "price_usd_per_t":
+                    f["unit"] = "EUR/t"
+    (copy_dir / "datapackage.json").write_text(json.dumps(package))
+    msg = _error(copy_dir)
+    assert re.search(r"ets_prices\.csv, row 0, column 'price_usd_per_t': unit mismatch", msg), msg
+
+
+def test_renamed_unit_column(copy_dir):
+    frame = pd.read_csv(copy_dir / "baselines.csv", dtype=str, keep_default_na=False)
+    frame.rename(columns={"ghg_bau_mt": "ghg_bau_gt"}).to_csv(copy_dir / "baselines.csv", index=False)
+    msg = _error(copy_dir)
+    assert "baselines.csv, row 0, column 'ghg_bau_gt'" in msg
+    assert "baselines.csv, row 0, column 'ghg_bau_mt': column missing" in msg
+
+
+def test_bad_type_and_duplicate_key(copy_dir):
+    _corrupt(copy_dir, "carbon_budgets.csv", 2, "budget_gtco2_from_2020", "lots")
+    _corrupt(copy_dir, "carbon_budgets.csv", 4, "likelihood_pct", "17")
+    msg = _error(copy_dir)
+    assert "carbon_budgets.csv, row 2, column 'budget_gtco2_from_2020': must be a number" in msg
+    assert "carbon_budgets.csv, row 4, column 'temperature_c,likelihood_pct': duplicate key" in msg
+
+
+# ---------------------------------------------------------------------------------------------
+# The paper's figures, from the data. Tolerance: 3 percentage points for the Kyoto shares.
+# Where the data disagree by more, the test asserts the number we get and says why.
+
+TOL = 0.03
+
+
+def test_kyoto_first_period_share_2010():
+    kyoto = data.load_table("kyoto")
+    share = data.coverage_share(kyoto.loc[kyoto["cp1_bound"], "iso3"], 2010)
+    # Paper: 24% of 2010 global emissions excluding LULUCF. We get 21.8%. Our GHG total
+    # leaves out F-gases (a larger share of Annex I than of world emissions) and OWID's world
+    # total includes international bunkers (about 2% of the world), both lowering the share.
+    assert share == pytest.approx(0.24, abs=TOL)
+    assert share == pytest.approx(0.218, abs=0.002)
+
+
+def test_kyoto_second_period_share_2012():
+    kyoto = data.load_table("kyoto")
+    share = data.coverage_share(kyoto.loc[kyoto["cp2_bound"], "iso3"], 2012)
+    # Paper: about 12% of 2012 emissions. We get 13.1%: our cp2_bound counts every party with a
+    # target inscribed in the Doha Amendment, including Belarus, Kazakhstan and Ukraine, whose
+    # participation is the least settled (Belarus' and Kazakhstan's entries in Annex B needed
+    # amendments of their own); without those three we get 12%.
+    assert share == pytest.approx(0.12, abs=TOL)
+    assert share == pytest.approx(0.131, abs=0.002)
+    without = kyoto.loc[kyoto["cp2_bound"] & ~kyoto["iso3"].isin(["BLR", "KAZ", "UKR"]), "iso3"]
+    assert data.coverage_share(without, 2012) == pytest.approx(0.12, abs=0.01)
+
+
+def test_ets_share_2022():
+    ets = data.load_table("ets")
+    covered = ets.loc[ets["in_force_2022"], "covered_emissions_2022_mt"].sum()
+    world = data.load_table("jurisdictions").set_index("iso3").loc["WLD", "ghg_mt_2016"]
+    share = covered / world
+    # Paper (ICAP 2023): 17% of global emissions. We get about 14%: ets.csv has covered
+    # emissions for only 4 of the 28 systems ICAP counted in force (EU, China, Korea,
+    # California); the world total is 2016 (the latest GHG year of the OWID release), lower
+    # than 2022's, which pushes the other way. The gap is not closed by guessing the rest.
+    assert share == pytest.approx(0.141, abs=0.005)
+    assert share < 0.17
+
+
+# ---------------------------------------------------------------------------------------------
+# Builders produce well-formed scenarios
+
+
+def _check_scenario(s):
+    assert set(s) <= {"name", "description", "periods", "jurisdictions", "markets", "links"}
+    for name, j in s["jurisdictions"].items():
+        assert set(j) == {"bau", "mac"}
+        assert j["bau"] > 0, name
+        assert j["mac"]["type"] == "power" and j["mac"]["kappa"] > 0
+    members = []
+    for name, m in s["markets"].items():
+        assert set(m) == {"members", "cap"}
+        assert m["cap"] >= 0, name
+        members += m["members"]
+        assert all(x in s["jurisdictions"] for x in m["members"])
+    assert len(members) == len(set(members)), "a jurisdiction is in two markets"
+    for link in s["links"]:
+        assert all(x in s["markets"] for x in link)
+
+
+def test_build_ndc_world():
+    s = data.build_ndc_world(2030)
+    _check_scenario(s)
+    assert "CHN" in s["jurisdictions"] and "EU27" in s["jurisdictions"]
+    # the EU's 55%-below-1990 target, from our 1990 EU-27 emissions
+    eu1990 = data.load_table("jurisdictions").set_index("iso3").loc["EU27", "ghg_mt_1990"]
+    assert s["markets"]["EU27_NDC"]["cap"] == pytest.approx(0.45 * eu1990, rel=1e-3)
+    linked = data.build_ndc_world(2030, parties=["EU27", "CHE", "CHN"], links=[["EU27", "CHE"]])
+    _check_scenario(linked)
+    assert linked["links"] == [["EU27_NDC", "CHE_NDC"]]
+
+
+def test_build_kyoto():
+    s = data.build_kyoto(period=1)
+    _check_scenario(s)
+    assert "USA" not in s["jurisdictions"] and "CAN" not in s["jurisdictions"]
+    assert len(s["markets"]) == 35  # the 36 bound, less Monaco (no emission data)
+    full = data.build_kyoto(period=1, bound_only=False, trading=False, others=["CHN"])
+    _check_scenario(full)
+    assert "USA" in full["jurisdictions"] and full["links"] == []
+    _check_scenario(data.build_kyoto(period=2))
+
+
+def test_builders_load_as_scenarios():
+    model = pytest.importorskip("model")
+    if not hasattr(model, "load_scenario"):
+        pytest.skip("model core not available")
+    model.load_scenario(data.build_ndc_world(2030))
+    model.load_scenario(data.build_kyoto())
+
+
+def test_power_mac_and_bau_interpolation():
+    mac = data.power_mac("JPN")
+    assert mac == {"type": "power", "kappa": pytest.approx(1.014), "gamma": 2887.0, "beta": 3.0}
+    b2020, b2030 = data.bau("CHN", 2020), data.bau("CHN", 2030)
+    assert min(b2020, b2030) <= data.bau("CHN", 2025) <= max(b2020, b2030)
+    with pytest.raises(ValueError):
+        data.bau("CHN", 2100)
