@@ -79,12 +79,12 @@ class MAC:
 class Linear(MAC):
     r"""Linear MAC: :math:`MAC(q) = s\,q`, :math:`C(q) = \tfrac{s}{2} q^2`.
 
+    The least-cost problem with linear curves is a quadratic programme, solved exactly.
+
     Parameters
     ----------
     slope : float
-        :math:`s`, in USD/t per Mt abated (> 0).
-
-    The least-cost problem with linear curves is a quadratic programme, solved exactly.
+        The slope s, in USD/t per Mt abated (> 0).
     """
 
     slope: float
@@ -103,18 +103,18 @@ class Linear(MAC):
 
 @dataclass(frozen=True)
 class Polynomial(MAC):
-    r"""Polynomial MAC: :math:`MAC(q) = \sum_{k=1}^{n} c_k q^k`,
+    r"""Polynomial MAC: :math:`MAC(q) = \sum_{k=1}^{n} c_k q^k`, and cost
     :math:`C(q) = \sum_{k=1}^{n} \frac{c_k}{k+1} q^{k+1}`.
+
+    Convex but not quadratic (for :math:`n \ge 2`): solved by the sequential QP
+    described in :mod:`model.optimise`.
 
     Parameters
     ----------
     coefficients : tuple of float
-        :math:`c_1, \dots, c_n` in USD/t per Mt\ :sup:`k`; all :math:`\ge 0`, at least one
-        :math:`> 0`, so the curve rises from zero. There is no constant term: the first tonne
+        The coefficients in USD/t per Mt^k; all non-negative and at least one
+        positive, so the curve rises from zero. There is no constant term: the first tonne
         costs nothing at the margin.
-
-    Convex but not quadratic (for :math:`n \ge 2`): solved by the outer approximation
-    described in :mod:`model.optimise`.
     """
 
     coefficients: tuple
@@ -177,9 +177,11 @@ class Steps(MAC):
 
 @dataclass(frozen=True)
 class Power(MAC):
-    r"""Power-law MAC, the form of the MIMOSA model:
-    :math:`MAC(q) = \kappa\,\gamma\,(q/E^{BAU})^{\beta}`,
+    r"""Power-law MAC, the form of the MIMOSA model, with marginal cost
+    :math:`MAC(q) = \kappa\,\gamma\,(q/E^{BAU})^{\beta}` and cost
     :math:`C(q) = \frac{\kappa\gamma E^{BAU}}{\beta+1} (q/E^{BAU})^{\beta+1}`.
+
+    Convex but not quadratic: solved by the sequential QP in :mod:`model.optimise`.
 
     Parameters
     ----------
@@ -190,8 +192,6 @@ class Power(MAC):
         MIMOSA uses 2887 USD2010/t.
     beta : float
         :math:`\beta`, the curvature (> 0); MIMOSA uses 3.
-
-    Convex but not quadratic: solved by the outer approximation in :mod:`model.optimise`.
     """
 
     kappa: float

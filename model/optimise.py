@@ -312,7 +312,7 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     abatement, price = _solve_once(m, scenario, groups)
     group_of = {j: g for g, grp in enumerate(groups) for mk in grp for j in scenario.markets[mk].members}
     convex = [(j, t) for j in group_of if J[j].mac.representation == "convex" for t in scenario.periods]
-    iteration, gap = 1, 0.0
+    iteration, gap, previous = 1, 0.0, float("inf")
     capped = [(j, t) for j in group_of for t in scenario.periods]
     current = {key: abatement[key] for key in capped}
     while convex:
@@ -324,8 +324,9 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
         abatement, price = _solve_once(m, scenario, groups)
         iteration += 1
         gap = max(_gap(J[j].mac, abatement[(j, t)], J[j].bau[t], price[(group_of[j], t)]) for (j, t) in convex)
-        if gap <= tolerance:
-            break
+        if gap <= tolerance or (gap <= REQUIRED_ACCURACY and gap > 0.5 * previous):
+            break  # converged, or stalled at the solver's precision within the required accuracy
+        previous = gap
         if iteration > max_iterations:
             if gap > REQUIRED_ACCURACY:
                 raise SolveError(f"the Newton refinement of polynomial and power curves did not converge in "

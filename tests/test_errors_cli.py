@@ -1,0 +1,101 @@
+"""Bad input: one line naming the file, the field and what is wrong; the CLI exits 2 with no traceback."""
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import pytest
+import yaml
+from conftest import ROOT
+
+import model
+
+GOOD = yaml.safe_load((ROOT / "scenarios" / "two_markets.yaml").read_text())
+
+
+def edit(path, value):
+    raw = yaml.safe_load(yaml.safe_dump(GOOD))
+    node = raw
+    keys = path.split(".")
+    for k in keys[:-1]:
+        node = node[k]
+    if value is KeyError:
+        del node[keys[-1]]
+    else:
+        node[keys[-1]] = value
+    return raw
+
+
+CASES = [
+    (edit("jurisdictions.EU.bau", -5), "jurisdictions.EU.bau", "must be >= 0"),
+    (edit("jurisdictions.EU.bau", KeyError), "jurisdictions.EU.bau", "required"),
+    (edit("markets.EU_ETS.cap", -1), "markets.EU_ETS.cap", "must be >= 0"),
+    (edit("markets.EU_ETS.members", ["XX"]), "markets.EU_ETS.members[0]", "unknown jurisdiction"),
+    (edit("markets.EU_ETS.members", ["EU", "CN"]), "markets.EU_ETS.members[1]", "already a member"),
+    (edit("markets.EU_ETS.members", []), "markets.EU_ETS.members", "empty"),
+    (edit("links", [["EU_ETS", "NOPE"]]), "links[0][1]", "unknown market"),
+    (edit("jurisdictions.EU.mac", {"type": "linear", "slope": -1}), "jurisdictions.EU.mac.slope", "must be > 0"),
+    (edit("jurisdictions.CN.mac", {"type": "polynomial", "coefficients": [0.1, -1]}), "coefficients[1]", ">= 0"),
+    (edit("jurisdictions.KR.mac", {"type": "steps", "steps": [{"quantity": 5, "cost": 10}, {"quantity": 5, "cost": 3}]}),
+     "jurisdictions.KR.mac.steps[1].cost", "must not fall"),
+    (edit("jurisdictions.EU.mac", {"type": "linaer", "slope": 1}), "jurisdictions.EU.mac.type", "did you mean 'linear'"),
+    (edit("markets.EU_ETS.capp", 3), "markets.EU_ETS.capp", "did you mean 'cap'"),
+]
+
+
+@pytest.mark.parametrize("raw,field,words", CASES)
+def test_bad_input_names_field(raw, field, words):
+    with pytest.raises(model.ScenarioError) as info:
+        model.load_scenario(raw)
+    text = str(info.value)
+    assert field in text and words in text and "\n" not in text
+
+
+def test_infeasible_names_market_and_shortfall():
+    raw = edit("markets.AP_ETS.cap", 1000)  # KR can abate 150, JP 1100: 1700-1000 = 700 <= 1250 -> feasible
+    raw["jurisdictions"]["JP"]["mac"] = {"type": "steps", "steps": [{"quantity": 100, "cost": 5}]}
+    with pytest.raises(model.InfeasibleError) as info:
+        model.solve(raw)
+    assert "AP_ETS" in str(info.value) and "shortfall 450 Mt" in str(info.value)
+
+
+def _cli(*args):
+    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_cli_run_writes_csv(tmp_path):
+    out = _cli("run", "scenarios/two_markets.yaml", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    prices = (tmp_path / "prices.csv").read_text().splitlines()[0].split(",")
+    assert {"market", "price"} <= set(prices)
+    cols = (tmp_path / "jurisdictions.csv").read_text().splitlines()[0].split(",")
+    assert {"jurisdiction", "emissions", "abatement", "net_purchases", "abatement_cost"} <= set(cols)
+
+
+def test_cli_errors_are_one_line(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: x\njurisdictions:\n  EU: {bau: 10, mac: {type: linear, slope: 1}\n")
+    out = _cli("check", str(bad))
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert re.search(r"bad\.yaml:\d+: YAML syntax error", out.stderr)
+    bad.write_text("jurisdictions:\n  EU: {bau: -1, mac: {type: linear, slope: 1}}\n")
+    out = _cli("run", str(bad))
+    assert out.returncode == 2 and out.stderr.strip().count("\n") == 0
+    assert "jurisdictions.EU.bau" in out.stderr
+    assert _cli("check", "missing.yaml").returncode == 2
+    for args in (["--help"], ["run", "--help"], ["check", "--help"]):
+        assert _cli(*args).returncode == 0
+
+
+def test_every_scenario_file_checks():
+    for path in sorted((ROOT / "scenarios").glob("*.yaml")):
+        assert _cli("check", str(path)).returncode == 0, path
+
+
+def test_environment_yml_pins_match_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = list(project["dependencies"]) + [d for group in project["optional-dependencies"].values() for d in group]
+    env = yaml.safe_load((ROOT / "environment.yml").read_text())
+    pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
+    assert sorted(p.lower() for p in pins) == sorted(p.lower() for p in pip)
