@@ -27,7 +27,7 @@ pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 book-strict: $(STAMP)
-	$(BIN)/jupyter-book build book --warningiserror --nitpicky --keep-going
+	$(BIN)/jupyter-book build book --warningiserror --keep-going
 	@echo "Book: $(CURDIR)/book/_build/html/index.html"
 
 test: lint pytest book-strict
