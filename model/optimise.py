@@ -216,7 +216,7 @@ def initial_breakpoints(scenario: Scenario) -> dict:
             continue
         for t in scenario.periods:
             top = j.mac.max_abatement(j.bau[t])
-            out[(j.name, t)] = [top * k / n for k in range(n + 1)] if top > 0 else [0.0, 0.0]
+            out[(j.name, t)] = [top * k / n for k in range(n + 1)] if top > 0 else [0.0]
     return out
 
 
@@ -245,6 +245,8 @@ def _solve_once(m, scenario, groups):
 def _curvature(mac, q: float, bau: float) -> float:
     """dMAC/dq at q (USD/t per Mt) by a central difference, floored to keep the QP strictly convex."""
     top = mac.max_abatement(bau)
+    if top <= 0:
+        return 1.0  # nothing to abate: the variable is fixed at zero by its bounds
     step = 1e-6 * top
     lo, hi = max(q - step, 0.0), min(q + step, top)
     slope = (mac.marginal(hi, bau) - mac.marginal(lo, bau)) / (hi - lo) if hi > lo else 0.0

@@ -170,3 +170,13 @@ def test_multi_period_values_without_links_solve_each_period():
     res = model.solve(sc)
     assert res.price("M", 2025) == pytest.approx(20.0, rel=REL)
     assert res.price("M", 2030) == pytest.approx(60.0, rel=REL)
+
+
+def test_convex_curve_with_zero_bau_abates_nothing():
+    # a jurisdiction with nothing to abate must not break the piecewise-linear or Newton steps
+    sc = {"jurisdictions": {"A": lin(100, 1.0), "Z": {"bau": 0, "mac": {"type": "power", "kappa": 1}},
+                            "P": {"bau": 0, "mac": {"type": "polynomial", "coefficients": [1.0, 0.1]}}},
+          "markets": {"M": {"members": ["A", "Z", "P"], "cap": 90}}}
+    res = model.solve(sc)
+    assert res.price("M") == pytest.approx(10.0, rel=REL)
+    assert res.jurisdictions.set_index("jurisdiction").loc[["Z", "P"], "abatement_mt"].tolist() == [0.0, 0.0]
