@@ -23,7 +23,7 @@ __all__ = [
     "MAC", "Linear", "Polynomial", "Steps", "Power",
 ]
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def autarky(scenario) -> Scenario:

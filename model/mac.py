@@ -53,6 +53,17 @@ class MAC:
         """Largest abatement available, in Mt (never more than BAU)."""
         return bau
 
+    def share(self, fraction: float) -> MAC:
+        r"""The curve of a segment holding ``fraction`` of every abatement option.
+
+        A market that covers a share :math:`s` of a jurisdiction's emissions covers, in this
+        model, the same share of each of its abatement options, so the covered segment's curve
+        is :math:`MAC_s(q) = MAC(q / s)` with cost :math:`C_s(q) = s\,C(q/s)`, evaluated at the
+        segment's BAU :math:`s E^{BAU}`. The returned curve ``c`` satisfies
+        ``c.marginal(q, s * bau) == self.marginal(q / s, bau)``.
+        """
+        raise NotImplementedError
+
     def abatement_at(self, price: float, bau: float) -> float:
         """Abatement (Mt) a cost-minimising jurisdiction chooses at a permit price (USD/t).
 
@@ -100,6 +111,9 @@ class Linear(MAC):
     def abatement_at(self, price, bau):
         return min(max(price, 0.0) / self.slope, bau)
 
+    def share(self, fraction):
+        return self if fraction == 1 else Linear(self.slope / fraction)
+
 
 @dataclass(frozen=True)
 class Polynomial(MAC):
@@ -126,6 +140,11 @@ class Polynomial(MAC):
 
     def cost(self, q, bau):
         return sum(c * q ** (k + 2) / (k + 2) for k, c in enumerate(self.coefficients))
+
+    def share(self, fraction):
+        if fraction == 1:
+            return self
+        return Polynomial(tuple(c / fraction ** (k + 1) for k, c in enumerate(self.coefficients)))
 
 
 @dataclass(frozen=True)
@@ -174,6 +193,9 @@ class Steps(MAC):
         taken = sum(quantity for quantity, cost in self.steps if cost <= price)
         return min(taken, bau)
 
+    def share(self, fraction):
+        return self if fraction == 1 else Steps(tuple((q * fraction, c) for q, c in self.steps))
+
 
 @dataclass(frozen=True)
 class Power(MAC):
@@ -214,6 +236,9 @@ class Power(MAC):
         if price <= 0 or bau <= 0:
             return 0.0
         return min(bau * (price / (self.kappa * self.gamma)) ** (1.0 / self.beta), bau)
+
+    def share(self, fraction):
+        return self  # defined relative to BAU: the segment's own BAU does the scaling
 
 
 MAC_TYPES = {cls.type: cls for cls in (Linear, Polynomial, Steps, Power)}

@@ -25,32 +25,101 @@ __all__ = ["Results", "solve", "compare", "COLUMNS"]
 #: name -> (unit suffix, unit, meaning), per table. Key columns have no unit.
 COLUMNS = {
     "prices": {
-        "market": ("", "", "market name"),
+        "market": ("", "", "market or credit programme name"),
+        "kind": ("", "", "`cap` (a capped market), `tax` (a pure tax) or `credits` (an offset programme)"),
         "period": ("", "year", "period (0 when the scenario has a single unnamed period)"),
-        "link_group": ("", "", "the markets clearing together, joined by '+'"),
-        "price": ("usd_per_t", "USD/tCO2e", "permit price: the dual of the market's (linked) cap"),
-        "cap": ("mt", "MtCO2e", "allowances issued by the market"),
-        "emissions": ("mt", "MtCO2e", "emissions of the members"),
-        "abatement": ("mt", "MtCO2e", "abatement of the members below BAU"),
-        "net_imports": ("mt", "MtCO2e", "allowances bought from linked markets (emissions minus cap; negative: sold)"),
-        "abatement_cost": ("musd", "million USD", "abatement cost of the members"),
+        "link_group": ("", "", "the markets connected to it by links, joined by '+'"),
+        "price": ("usd_per_t", "USD/tCO2e", "permit price: the dual of the market's cap (the tax of a tax "
+                  "market; the credit price of a programme), undiscounted"),
+        "cap": ("mt", "MtCO2e/yr", "allowances issued by the market (empty for taxes and programmes)"),
+        "bau": ("mt", "MtCO2e/yr", "BAU emissions of the covered (or hosting) segments"),
+        "emissions": ("mt", "MtCO2e/yr", "emissions of the covered (or hosting) segments"),
+        "abatement": ("mt", "MtCO2e/yr", "abatement of those segments below BAU"),
+        "net_imports": ("mt", "MtCO2e/yr", "tonnes received through links (units times exchange rate) minus "
+                        "units sent (negative: a seller)"),
+        "bank": ("mt", "MtCO2e", "allowances banked at the end of the period (negative: borrowed)"),
+        "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at the price floor"),
+        "extra_allowances": ("mt", "MtCO2e/yr", "allowances added at the price ceiling or from the cost-containment "
+                             "reserve"),
+        "shortfall": ("mt", "MtCO2e/yr", "emissions above the cap under a `conduct` obligation"),
+        "msr_intake": ("mt", "MtCO2e", "net intake into the market stability reserve (negative: a release)"),
+        "msr_reserve": ("mt", "MtCO2e", "allowances held in the market stability reserve at the end"),
+        "credits_issued": ("mt", "MtCO2e/yr", "credits issued by a programme"),
+        "abatement_cost": ("musd", "million USD/yr", "abatement cost of those segments"),
+        "tax_payments": ("musd", "million USD/yr", "tax paid on covered emissions"),
     },
     "jurisdictions": {
         "jurisdiction": ("", "", "jurisdiction name"),
-        "market": ("", "", "the market covering it (empty when uncapped)"),
+        "market": ("", "", "the markets (and credit programme) covering it, joined by '+' (empty when uncapped)"),
         "period": ("", "year", "period"),
-        "bau": ("mt", "MtCO2e", "business-as-usual emissions"),
-        "emissions": ("mt", "MtCO2e", "emissions after abatement"),
-        "abatement": ("mt", "MtCO2e", "abatement below BAU"),
-        "allowances": ("mt", "MtCO2e", "allowances allocated to it"),
-        "net_purchases": ("mt", "MtCO2e", "allowances bought (emissions minus allowances; negative: sold)"),
-        "price": ("usd_per_t", "USD/tCO2e", "permit price it faces (0 when uncapped)"),
-        "marginal_cost": ("usd_per_t", "USD/tCO2e", "its marginal abatement cost at the solution"),
-        "abatement_cost": ("musd", "million USD", "cost of its abatement (integral of the MAC)"),
-        "permit_payments": ("musd", "million USD", "price times net purchases (negative: revenue)"),
-        "total_cost": ("musd", "million USD", "abatement cost plus permit payments"),
+        "bau": ("mt", "MtCO2e/yr", "business-as-usual emissions"),
+        "emissions": ("mt", "MtCO2e/yr", "emissions after abatement"),
+        "abatement": ("mt", "MtCO2e/yr", "abatement below BAU"),
+        "allowances": ("mt", "MtCO2e/yr", "allowances allocated to it"),
+        "net_purchases": ("mt", "MtCO2e/yr", "covered emissions minus allowances (negative: sold or banked)"),
+        "price": ("usd_per_t", "USD/tCO2e", "carbon price it faces (0 when uncapped; empty when it is in "
+                  "several markets: see the segments table)"),
+        "marginal_cost": ("usd_per_t", "USD/tCO2e", "its marginal abatement cost at the solution (empty when "
+                          "in several markets)"),
+        "abatement_cost": ("musd", "million USD/yr", "cost of its abatement (integral of the MAC)"),
+        "permit_payments": ("musd", "million USD/yr", "price times net purchases (negative: revenue)"),
+        "tax_payments": ("musd", "million USD/yr", "tax paid on its covered emissions"),
+        "credit_revenue": ("musd", "million USD/yr", "credit price times the credits issued to it"),
+        "total_cost": ("musd", "million USD/yr", "abatement cost + permit payments + tax payments - credit revenue"),
+    },
+    "segments": {
+        "jurisdiction": ("", "", "jurisdiction name"),
+        "owner": ("", "", "the market covering the segment, or the credit programme it hosts"),
+        "period": ("", "year", "period"),
+        "share": ("", "share", "share of the jurisdiction's BAU in the segment (the coverage)"),
+        "bau": ("mt", "MtCO2e/yr", "BAU emissions of the segment"),
+        "emissions": ("mt", "MtCO2e/yr", "emissions of the segment"),
+        "abatement": ("mt", "MtCO2e/yr", "abatement of the segment"),
+        "price": ("usd_per_t", "USD/tCO2e", "price the segment responds to (permit price plus tax; for a host, "
+                  "the credit price divided by the additionality share)"),
+        "marginal_cost": ("usd_per_t", "USD/tCO2e", "the segment's marginal abatement cost"),
+        "abatement_cost": ("musd", "million USD/yr", "the segment's abatement cost"),
+    },
+    "links": {
+        "link": ("", "", "the link as written, e.g. 'A <-> B' or 'CDM -> EU_ETS'"),
+        "exporter": ("", "", "market or programme sending units"),
+        "importer": ("", "", "market receiving them"),
+        "period": ("", "year", "period"),
+        "flow": ("mt", "million units/yr", "units sent (net of the reverse flow on two-way links of two markets)"),
+        "exchange_rate": ("", "t/unit", "tonnes one unit covers in the importer"),
+        "transaction_cost": ("usd_per_t", "USD/unit", "cost of trading one unit"),
+        "import_limit": ("mt", "million units/yr", "the import limit (empty when none)"),
+        "quota_rent": ("usd_per_t", "USD/unit", "dual of the import limit: the importer's price times the "
+                       "exchange rate, less the exporter's price and the transaction cost"),
+    },
+    "ledger": {
+        "period": ("", "year", "period"),
+        "years": ("", "yr", "years the period stands for"),
+        "discount_factor": ("", "", "present value of 1 USD of the period"),
+        "caps": ("mt", "MtCO2e/yr", "sum of the caps of all capped markets"),
+        "covered_bau": ("mt", "MtCO2e/yr", "BAU emissions covered by capped markets"),
+        "covered_emissions": ("mt", "MtCO2e/yr", "emissions covered by capped markets"),
+        "global_bau": ("mt", "MtCO2e/yr", "BAU emissions of all jurisdictions"),
+        "global_emissions": ("mt", "MtCO2e/yr", "emissions of all jurisdictions"),
+        "hot_air_sold": ("mt", "MtCO2e/yr", "units sold by markets whose cap exceeds their covered BAU, up to that "
+                         "excess: tonnes that no one abated"),
+        "credits_surrendered": ("mt", "MtCO2e/yr", "tonnes covered by credits bought from programmes"),
+        "non_additional_credits": ("mt", "MtCO2e/yr", "credits surrendered less the real reductions behind them"),
+        "double_counted": ("mt", "MtCO2e/yr", "tonnes sold without corresponding adjustment (claimed by both sides)"),
+        "shortfall": ("mt", "MtCO2e/yr", "emissions above caps under `conduct` obligations"),
+        "extra_allowances": ("mt", "MtCO2e/yr", "allowances added at price ceilings and from reserves"),
+        "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at price floors"),
+        "banked": ("mt", "MtCO2e/yr", "change in the banks over the period, per year (positive: saved)"),
+        "msr_intake": ("mt", "MtCO2e/yr", "net intake into market stability reserves, per year"),
+        "integrity_gap": ("mt", "MtCO2e/yr", "global emissions less what the caps alone allow (each capped "
+                          "market at the smaller of its cap and its covered BAU, everything else at BAU); "
+                          "it adds up to hot air sold + non-additional credits + double counting + shortfall "
+                          "+ extra allowances - withheld - banked - MSR intake - abatement outside capped markets"),
     },
 }
+
+#: The frames of :class:`Results`, in order.
+TABLES = tuple(COLUMNS)
 
 
 def col(table: str, name: str) -> str:
@@ -67,21 +136,30 @@ class Results:
     ----------
     scenario : Scenario
     prices : pandas.DataFrame
-        One row per market and period (see :data:`COLUMNS`).
+        One row per market (and credit programme) and period (see :data:`COLUMNS`).
     jurisdictions : pandas.DataFrame
         One row per jurisdiction and period.
+    segments : pandas.DataFrame
+        One row per covered or hosting segment of a jurisdiction and period.
+    links : pandas.DataFrame
+        One row per link, direction of trade and period.
+    ledger : pandas.DataFrame
+        The environmental-integrity ledger: one row per period.
     solver : dict
-        ``iterations`` (cutting-plane rounds), ``price_accuracy`` (largest relative gap between a
-        convex curve's marginal cost and its price), ``seconds``.
+        ``iterations`` (QP solves of the last round), ``price_accuracy`` (largest relative gap
+        between a convex curve's marginal cost and its price), ``msr_rounds``, ``seconds``.
     """
 
     scenario: Scenario
     prices: pd.DataFrame
     jurisdictions: pd.DataFrame
     solver: dict = field(default_factory=dict)
+    segments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    links: pd.DataFrame = field(default_factory=pd.DataFrame)
+    ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def price(self, market: str, period=None) -> float:
-        """Permit price of ``market`` in USD/t (the only period when ``period`` is None)."""
+        """Price of ``market`` (or credit programme) in USD/t (the only period when ``period`` is None)."""
         rows = self.prices[self.prices["market"] == market]
         if period is not None:
             rows = rows[rows["period"] == period]
@@ -90,8 +168,20 @@ class Results:
         return float(rows[col("prices", "price")].iloc[0])
 
     def total_cost(self) -> float:
-        """Total abatement cost of all jurisdictions over all periods, MUSD (payments net out)."""
-        return float(self.jurisdictions[col("jurisdictions", "abatement_cost")].sum())
+        """Present value of the abatement and transaction costs over all years, MUSD.
+
+        Each period's yearly cost counts for the years it stands for, discounted to the first
+        period (for one period: that period's cost). Permit, tax and credit payments are
+        transfers and net out.
+        """
+        sc = self.scenario
+        weight = {t: sc.years(t) * sc.discount_factor(t) for t in sc.periods}
+        j = self.jurisdictions
+        cost = (j[col("jurisdictions", "abatement_cost")] * j["period"].map(weight)).sum()
+        if len(self.links):
+            lk = self.links
+            cost += (lk[col("links", "transaction_cost")] * lk[col("links", "flow")] * lk["period"].map(weight)).sum()
+        return float(cost)
 
     def summary(self) -> str:
         """A short readable summary: prices per market and costs per jurisdiction."""
@@ -106,23 +196,31 @@ class Results:
         if not multi:
             keep_p.remove("period")
             keep_j.remove("period")
+        fmt = lambda v: f"{v:,.2f}"  # noqa: E731
         lines = [f"Scenario: {self.scenario.name}", "",
-                 "Markets (price USD/t; quantities Mt):",
-                 p[keep_p].to_string(index=False, float_format=lambda v: f"{v:,.2f}") if len(p) else "  (no markets)",
-                 "", "Jurisdictions (Mt; cost million USD):",
-                 j[keep_j].to_string(index=False, float_format=lambda v: f"{v:,.2f}"),
-                 "", f"Total abatement cost: {self.total_cost():,.2f} million USD"]
+                 "Markets (price USD/t; quantities Mt/yr):",
+                 p[keep_p].to_string(index=False, float_format=fmt) if len(p) else "  (no markets)",
+                 "", "Jurisdictions (Mt/yr; cost million USD/yr):",
+                 j[keep_j].to_string(index=False, float_format=fmt)]
+        if len(self.links):
+            lk = self.links[["link", "exporter", "importer"] + (["period"] if multi else [])
+                            + [col("links", "flow"), col("links", "quota_rent")]]
+            lines += ["", "Links (units/yr; quota rent USD/unit):", lk.to_string(index=False, float_format=fmt)]
+        lines += ["", f"Total abatement cost: {self.total_cost():,.2f} million USD"
+                  + (" (present value)" if multi else "")]
         return "\n".join(lines)
 
     def to_csv(self, directory) -> list[Path]:
-        """Write ``prices.csv``, ``jurisdictions.csv`` and ``columns.csv`` to ``directory``.
+        """Write one CSV per table (``prices.csv``, ``jurisdictions.csv``, ``segments.csv``,
+        ``links.csv``, ``ledger.csv``) and ``columns.csv`` to ``directory``.
 
         The CSV columns use the plain names; ``columns.csv`` lists each column's unit.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for table, frame in (("prices", self.prices), ("jurisdictions", self.jurisdictions)):
+        for table in TABLES:
+            frame = getattr(self, table)
             plain = frame.rename(columns={col(table, n): n for n in COLUMNS[table]})
             path = out / f"{table}.csv"
             plain.to_csv(path, index=False)
@@ -135,44 +233,191 @@ class Results:
         return written
 
 
-def _frames(scenario: Scenario, sol: Solution) -> tuple[pd.DataFrame, pd.DataFrame]:
-    group_index = {mk: g for g, grp in enumerate(sol.groups) for mk in grp}
+def _frame(table: str, rows: list) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(COLUMNS[table]))
+    return frame.rename(columns={n: col(table, n) for n in COLUMNS[table]})
+
+
+def _flows_by_market(scenario: Scenario, sol: Solution) -> tuple[dict, dict]:
+    """(market, t) -> tonnes received (units x exchange rate), and -> units sent."""
+    received, sent = {}, {}
+    for (i, a, b, t), f in sol.flows.items():
+        received[(b, t)] = received.get((b, t), 0.0) + scenario.links[i].exchange_rate * f
+        sent[(a, t)] = sent.get((a, t), 0.0) + f
+    return received, sent
+
+
+def _frames(scenario: Scenario, sol: Solution) -> dict:
+    T = scenario.periods
+    segs = sol.segments
+    group_of = {n: "+".join(g) for g in sol.groups for n in g}
+    received, sent = _flows_by_market(scenario, sol)
+
+    srows = []
+    for (j, o, t), (bau, mac, share) in segs.items():
+        q = sol.abatement[(j, o, t)]
+        srows.append({"jurisdiction": j, "owner": o, "period": t, "share": share, "bau": bau, "emissions": bau - q,
+                      "abatement": q, "price": sol.segment_price[(j, o, t)], "marginal_cost": mac.marginal(q, bau),
+                      "abatement_cost": mac.cost(q, bau)})
+    seg = pd.DataFrame(srows, columns=list(COLUMNS["segments"]))
+
+    def seg_sum(column, **where):
+        rows = seg
+        for key, value in where.items():
+            rows = rows[rows[key] == value]
+        return float(rows[column].sum())
+
+    prows = []
+    for n, mk in scenario.markets.items():
+        for t in T:
+            mine = seg[(seg["owner"] == n) & (seg["period"] == t)]
+            emissions = float(mine["emissions"].sum())
+            tax = mk.tax[t] if mk.tax is not None else 0.0
+            prows.append({
+                "market": n, "kind": "cap" if mk.capped else "tax", "period": t, "link_group": group_of[n],
+                "price": sol.price[(n, t)], "cap": mk.cap[t] if mk.capped else float("nan"),
+                "bau": float(mine["bau"].sum()), "emissions": emissions, "abatement": float(mine["abatement"].sum()),
+                "net_imports": received.get((n, t), 0.0) - sent.get((n, t), 0.0),
+                "bank": sol.bank.get((n, t), 0.0), "withheld": sol.withheld.get((n, t), 0.0),
+                "extra_allowances": sol.extra.get((n, t), 0.0), "shortfall": sol.shortfall.get((n, t), 0.0),
+                "msr_intake": sol.msr_intake.get((n, t), 0.0), "msr_reserve": sol.msr_reserve.get((n, t), 0.0),
+                "credits_issued": 0.0, "abatement_cost": float(mine["abatement_cost"].sum()),
+                "tax_payments": tax * emissions,
+            })
+    for c in scenario.credits.values():
+        for t in T:
+            mine = seg[(seg["owner"] == c.name) & (seg["period"] == t)]
+            issued = sum(v for (h, cc, tt), v in sol.issued.items() if cc == c.name and tt == t)
+            prows.append({
+                "market": c.name, "kind": "credits", "period": t, "link_group": group_of[c.name],
+                "price": sol.price[(c.name, t)], "cap": float("nan"), "bau": float(mine["bau"].sum()),
+                "emissions": float(mine["emissions"].sum()), "abatement": float(mine["abatement"].sum()),
+                "net_imports": -sent.get((c.name, t), 0.0), "bank": 0.0, "withheld": 0.0, "extra_allowances": 0.0,
+                "shortfall": 0.0, "msr_intake": 0.0, "msr_reserve": 0.0, "credits_issued": issued,
+                "abatement_cost": float(mine["abatement_cost"].sum()), "tax_payments": 0.0,
+            })
+    prices = _frame("prices", prows)
+
     jrows = []
     for j in scenario.jurisdictions.values():
-        market = scenario.market_of(j.name)
-        for t in scenario.periods:
-            q = sol.abatement[(j.name, t)]
-            bau = j.bau[t]
-            if market is None:
-                price, allowances, net = 0.0, 0.0, 0.0
+        for t in T:
+            mine = seg[(seg["jurisdiction"] == j.name) & (seg["period"] == t)]
+            q = float(mine["abatement"].sum())
+            owners = list(mine["owner"])
+            allowances = net = payments = taxes = revenue = 0.0
+            for _, row in mine.iterrows():
+                o = row["owner"]
+                if o in scenario.markets:
+                    mk = scenario.markets[o]
+                    if mk.capped:
+                        a = mk.allowances[(j.name, t)]
+                        allowances += a
+                        net += row["emissions"] - a
+                        payments += sol.price[(o, t)] * (row["emissions"] - a)
+                    if mk.tax is not None:
+                        taxes += mk.tax[t] * row["emissions"]
+                else:
+                    revenue += sol.price[(o, t)] * sol.issued.get((j.name, o, t), 0.0)
+            if len(owners) == 1:
+                price = float(mine["price"].iloc[0])
+                marginal = float(mine["marginal_cost"].iloc[0])
+            elif not owners:
+                price, marginal = 0.0, j.mac.marginal(0.0, j.bau[t])
             else:
-                price = sol.price[(group_index[market], t)]
-                allowances = scenario.markets[market].allowances[(j.name, t)]
-                net = bau - q - allowances
-            cost = j.mac.cost(q, bau)
+                price = marginal = float("nan")
+            cost = float(mine["abatement_cost"].sum())
             jrows.append({
-                "jurisdiction": j.name, "market": market or "", "period": t,
-                "bau": bau, "emissions": bau - q, "abatement": q, "allowances": allowances,
-                "net_purchases": net, "price": price, "marginal_cost": j.mac.marginal(q, bau),
-                "abatement_cost": cost, "permit_payments": price * net, "total_cost": cost + price * net,
+                "jurisdiction": j.name, "market": "+".join(owners), "period": t, "bau": j.bau[t],
+                "emissions": j.bau[t] - q, "abatement": q, "allowances": allowances, "net_purchases": net,
+                "price": price, "marginal_cost": marginal, "abatement_cost": cost, "permit_payments": payments,
+                "tax_payments": taxes, "credit_revenue": revenue, "total_cost": cost + payments + taxes - revenue,
             })
-    jframe = pd.DataFrame(jrows, columns=list(COLUMNS["jurisdictions"]))
-    prows = []
-    for mk in scenario.markets.values():
-        g = group_index[mk.name]
-        for t in scenario.periods:
-            mine = jframe[(jframe["market"] == mk.name) & (jframe["period"] == t)]
-            emissions = float(mine["emissions"].sum())
-            prows.append({
-                "market": mk.name, "period": t, "link_group": "+".join(sol.groups[g]),
-                "price": sol.price[(g, t)], "cap": mk.cap[t], "emissions": emissions,
-                "abatement": float(mine["abatement"].sum()), "net_imports": emissions - mk.cap[t],
-                "abatement_cost": float(mine["abatement_cost"].sum()),
-            })
-    pframe = pd.DataFrame(prows, columns=list(COLUMNS["prices"]))
-    pframe = pframe.rename(columns={n: col("prices", n) for n in COLUMNS["prices"]})
-    jframe = jframe.rename(columns={n: col("jurisdictions", n) for n in COLUMNS["jurisdictions"]})
-    return pframe, jframe
+    jurisdictions = _frame("jurisdictions", jrows)
+
+    lrows = []
+    for i, link in enumerate(scenario.links):
+        pairs = [(a, b) for (a, b) in link.edges() if link.direction == "one-way" or a < b]
+        for a, b in pairs:
+            for t in T:
+                f = sol.flows.get((i, a, b, t), 0.0)
+                back = sol.flows.get((i, b, a, t), 0.0) if link.direction == "two-way" else 0.0
+                exporter, importer, flow = (a, b, f - back) if f >= back else (b, a, back - f)
+                limit = float("nan")
+                if link.import_limit is not None or link.import_limit_mt is not None:
+                    limit = float("inf")
+                    imp = scenario.markets.get(importer)
+                    if link.import_limit is not None and imp is not None and imp.capped:
+                        limit = link.import_limit[t] * imp.cap[t]
+                    if link.import_limit_mt is not None:
+                        limit = min(limit, link.import_limit_mt[t])
+                lrows.append({"link": link.label, "exporter": exporter, "importer": importer, "period": t,
+                              "flow": flow, "exchange_rate": link.exchange_rate,
+                              "transaction_cost": link.transaction_cost[t] if link.transaction_cost else 0.0,
+                              "import_limit": limit,
+                              "quota_rent": sol.quota_rent.get((i, importer, t), 0.0)})
+    links = _frame("links", lrows)
+    ledger = _ledger(scenario, sol, seg, prices, received, sent)
+    return {"prices": prices, "jurisdictions": jurisdictions, "segments": _rename("segments", seg),
+            "links": links, "ledger": ledger}
+
+
+def _rename(table: str, frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns={n: col(table, n) for n in COLUMNS[table]})
+
+
+def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.DataFrame, received: dict,
+            sent: dict) -> pd.DataFrame:
+    rows = []
+    capped = [n for n, mk in scenario.markets.items() if mk.capped]
+    for t in scenario.periods:
+        years = scenario.years(t)
+        here = seg[seg["period"] == t]
+        in_capped = here[here["owner"].isin(capped)]
+        caps = sum(scenario.markets[n].cap[t] for n in capped)
+        global_bau = sum(j.bau[t] for j in scenario.jurisdictions.values())
+        global_emissions = global_bau - float(here["abatement"].sum())
+        hot_air = surrendered = non_additional = double = banked = 0.0
+        for n in capped:
+            mk = scenario.markets[n]
+            cov_bau = float(in_capped[in_capped["owner"] == n]["bau"].sum())
+            net_exports = sent.get((n, t), 0.0) - received.get((n, t), 0.0)
+            hot_air += min(max(net_exports, 0.0), max(mk.cap[t] - cov_bau, 0.0))
+            if mk.banking:
+                i = scenario.periods.index(t)
+                before = sol.bank.get((n, scenario.periods[i - 1]), 0.0) if i else mk.initial_bank
+                banked += (sol.bank.get((n, t), 0.0) - before) / years
+        for (i, _a, _b, tt), f in sol.flows.items():
+            if tt != t:
+                continue
+            link = scenario.links[i]
+            if not link.corresponding_adjustment:
+                double += link.exchange_rate * f
+        for c in scenario.credits.values():
+            tonnes = sum(scenario.links[i].exchange_rate * f for (i, a, _b, tt), f in sol.flows.items()
+                         if a == c.name and tt == t)
+            real = 0.0
+            for h in c.hosts:
+                key = (h, c.name, t)
+                if key in sol.segments:
+                    gap = sol.segments[key][0] - c.baseline[(h, t)]
+                    real += sol.abatement[key] - max(gap, 0.0)
+            surrendered += tonnes
+            non_additional += max(tonnes - real, 0.0)
+        reference = sum(min(scenario.markets[n].cap[t], float(in_capped[in_capped["owner"] == n]["bau"].sum()))
+                        for n in capped) + global_bau - float(in_capped["bau"].sum())
+        p = prices[prices["period"] == t]
+        rows.append({
+            "period": t, "years": years, "discount_factor": scenario.discount_factor(t), "caps": caps,
+            "covered_bau": float(in_capped["bau"].sum()), "covered_emissions": float(in_capped["emissions"].sum()),
+            "global_bau": global_bau, "global_emissions": global_emissions, "hot_air_sold": hot_air,
+            "credits_surrendered": surrendered, "non_additional_credits": non_additional, "double_counted": double,
+            "shortfall": float(p[col("prices", "shortfall")].sum()),
+            "extra_allowances": float(p[col("prices", "extra_allowances")].sum()),
+            "withheld": float(p[col("prices", "withheld")].sum()), "banked": banked,
+            "msr_intake": float(p[col("prices", "msr_intake")].sum()) / years,
+            "integrity_gap": global_emissions - reference,
+        })
+    return _frame("ledger", rows)
 
 
 def solve(scenario, **options) -> Results:
@@ -188,9 +433,11 @@ def solve(scenario, **options) -> Results:
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     sol = solve_scenario(scenario, **options)
-    prices, jurisdictions = _frames(scenario, sol)
-    info = {"iterations": sol.iterations, "price_accuracy": sol.price_accuracy, "seconds": sol.seconds}
-    return Results(scenario, prices, jurisdictions, info)
+    frames = _frames(scenario, sol)
+    info = {"iterations": sol.iterations, "price_accuracy": sol.price_accuracy, "msr_rounds": sol.msr_iterations,
+            "seconds": sol.seconds}
+    return Results(scenario, frames["prices"], frames["jurisdictions"], info, frames["segments"], frames["links"],
+                   frames["ledger"])
 
 
 def compare(results: dict) -> pd.DataFrame:
