@@ -34,6 +34,7 @@ test: lint pytest book-strict
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_single_period.py
+	$(BIN)/python benchmarks/bench_multi_period.py
 
 clean:
 	rm -rf book/_build

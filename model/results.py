@@ -260,52 +260,56 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
                       "abatement": q, "price": sol.segment_price[(j, o, t)], "marginal_cost": mac.marginal(q, bau),
                       "abatement_cost": mac.cost(q, bau)})
     seg = pd.DataFrame(srows, columns=list(COLUMNS["segments"]))
+    by_owner: dict = {}
+    by_jur: dict = {}
+    for row in srows:
+        by_owner.setdefault((row["owner"], row["period"]), []).append(row)
+        by_jur.setdefault((row["jurisdiction"], row["period"]), []).append(row)
 
-    def seg_sum(column, **where):
-        rows = seg
-        for key, value in where.items():
-            rows = rows[rows[key] == value]
-        return float(rows[column].sum())
+    def total(rows, column):
+        return float(sum(r[column] for r in rows))
 
     prows = []
     for n, mk in scenario.markets.items():
         for t in T:
-            mine = seg[(seg["owner"] == n) & (seg["period"] == t)]
-            emissions = float(mine["emissions"].sum())
+            mine = by_owner.get((n, t), [])
+            emissions = total(mine, "emissions")
             tax = mk.tax[t] if mk.tax is not None else 0.0
             prows.append({
                 "market": n, "kind": "cap" if mk.capped else "tax", "period": t, "link_group": group_of[n],
                 "price": sol.price[(n, t)], "cap": mk.cap[t] if mk.capped else float("nan"),
-                "bau": float(mine["bau"].sum()), "emissions": emissions, "abatement": float(mine["abatement"].sum()),
+                "bau": total(mine, "bau"), "emissions": emissions, "abatement": total(mine, "abatement"),
                 "net_imports": received.get((n, t), 0.0) - sent.get((n, t), 0.0),
                 "bank": sol.bank.get((n, t), 0.0), "withheld": sol.withheld.get((n, t), 0.0),
                 "extra_allowances": sol.extra.get((n, t), 0.0), "shortfall": sol.shortfall.get((n, t), 0.0),
                 "msr_intake": sol.msr_intake.get((n, t), 0.0), "msr_reserve": sol.msr_reserve.get((n, t), 0.0),
-                "credits_issued": 0.0, "abatement_cost": float(mine["abatement_cost"].sum()),
+                "credits_issued": 0.0, "abatement_cost": total(mine, "abatement_cost"),
                 "tax_payments": tax * emissions,
             })
+    issued_by: dict = {}
+    for (_h, c, t), v in sol.issued.items():
+        issued_by[(c, t)] = issued_by.get((c, t), 0.0) + v
     for c in scenario.credits.values():
         for t in T:
-            mine = seg[(seg["owner"] == c.name) & (seg["period"] == t)]
-            issued = sum(v for (h, cc, tt), v in sol.issued.items() if cc == c.name and tt == t)
+            mine = by_owner.get((c.name, t), [])
             prows.append({
                 "market": c.name, "kind": "credits", "period": t, "link_group": group_of[c.name],
-                "price": sol.price[(c.name, t)], "cap": float("nan"), "bau": float(mine["bau"].sum()),
-                "emissions": float(mine["emissions"].sum()), "abatement": float(mine["abatement"].sum()),
+                "price": sol.price[(c.name, t)], "cap": float("nan"), "bau": total(mine, "bau"),
+                "emissions": total(mine, "emissions"), "abatement": total(mine, "abatement"),
                 "net_imports": -sent.get((c.name, t), 0.0), "bank": 0.0, "withheld": 0.0, "extra_allowances": 0.0,
-                "shortfall": 0.0, "msr_intake": 0.0, "msr_reserve": 0.0, "credits_issued": issued,
-                "abatement_cost": float(mine["abatement_cost"].sum()), "tax_payments": 0.0,
+                "shortfall": 0.0, "msr_intake": 0.0, "msr_reserve": 0.0, "credits_issued": issued_by.get((c.name, t), 0.0),
+                "abatement_cost": total(mine, "abatement_cost"), "tax_payments": 0.0,
             })
     prices = _frame("prices", prows)
 
     jrows = []
     for j in scenario.jurisdictions.values():
         for t in T:
-            mine = seg[(seg["jurisdiction"] == j.name) & (seg["period"] == t)]
-            q = float(mine["abatement"].sum())
-            owners = list(mine["owner"])
+            mine = by_jur.get((j.name, t), [])
+            q = total(mine, "abatement")
+            owners = [row["owner"] for row in mine]
             allowances = net = payments = taxes = revenue = 0.0
-            for _, row in mine.iterrows():
+            for row in mine:
                 o = row["owner"]
                 if o in scenario.markets:
                     mk = scenario.markets[o]
@@ -318,14 +322,13 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
                         taxes += mk.tax[t] * row["emissions"]
                 else:
                     revenue += sol.price[(o, t)] * sol.issued.get((j.name, o, t), 0.0)
-            if len(owners) == 1:
-                price = float(mine["price"].iloc[0])
-                marginal = float(mine["marginal_cost"].iloc[0])
-            elif not owners:
+            if len(mine) == 1:
+                price, marginal = mine[0]["price"], mine[0]["marginal_cost"]
+            elif not mine:
                 price, marginal = 0.0, j.mac.marginal(0.0, j.bau[t])
             else:
                 price = marginal = float("nan")
-            cost = float(mine["abatement_cost"].sum())
+            cost = total(mine, "abatement_cost")
             jrows.append({
                 "jurisdiction": j.name, "market": "+".join(owners), "period": t, "bau": j.bau[t],
                 "emissions": j.bau[t] - q, "abatement": q, "allowances": allowances, "net_purchases": net,
