@@ -336,6 +336,16 @@ class Scenario:
         raw.update(changes)
         return load_scenario(raw, source_name=self.source)
 
+    def with_market(self, name: str, **changes) -> Scenario:
+        """A new validated scenario with keys of market ``name`` replaced (None removes a key).
+
+        For example ``s.with_market("EU_ETS", cap=800, price_floor=None)``.
+        """
+        if name not in self.markets:
+            raise KeyError(f"no market {name!r} in scenario {self.name!r}")
+        market = {k: v for k, v in {**self.raw["markets"][name], **changes}.items() if v is not None}
+        return self.with_changes(markets={**self.raw["markets"], name: market})
+
 
 class _Reader:
     """Validates a raw scenario dict, remembering the file name for error messages."""

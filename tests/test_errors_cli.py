@@ -99,3 +99,46 @@ def test_environment_yml_pins_match_pyproject():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d for d in env["dependencies"] if isinstance(d, dict))["pip"]
     assert sorted(p.lower() for p in pins) == sorted(p.lower() for p in pip)
+
+
+def test_cli_run_writes_every_table_with_units(tmp_path):
+    out = _cli("run", "scenarios/instruments.yaml", "--out", str(tmp_path))
+    assert out.returncode == 0, out.stderr
+    columns = (tmp_path / "columns.csv").read_text()
+    for table, cols in model.COLUMNS.items():
+        header = (tmp_path / f"{table}.csv").read_text().splitlines()[0].split(",")
+        assert header == list(cols), table
+        for name in cols:
+            assert f"{table}.csv,{name}," in columns
+
+
+def test_infeasible_credit_baseline_names_the_programme():
+    raw = {"jurisdictions": {"EU": {"bau": 100, "mac": {"type": "linear", "slope": 1}},
+                             "IN": {"bau": 50, "mac": {"type": "steps", "steps": [{"quantity": 10, "cost": 5}]}}},
+           "markets": {"ETS": {"members": ["EU"], "cap": 90}},
+           "credits": {"CDM": {"hosts": ["IN"], "baseline": {"IN": 30}}},
+           "links": [{"markets": ["CDM", "ETS"], "direction": "one-way"}]}
+    with pytest.raises(model.InfeasibleError) as info:
+        model.solve(raw)
+    text = info.value.one_line()
+    assert "credits.CDM.baseline" in text and "host IN" in text and "shortfall 10 Mt" in text
+
+
+def test_cli_infeasible_exit_code(tmp_path):
+    bad = tmp_path / "tight.yaml"
+    bad.write_text("periods: [2025, 2030]\njurisdictions:\n  A: {bau: 100, mac: {type: steps, steps: "
+                   "[{quantity: 20, cost: 10}]}}\nmarkets:\n  M: {members: [A], cap: 75, banking: true}\n")
+    out = _cli("run", str(bad))
+    assert out.returncode == 3 and out.stderr.strip().count("\n") == 0 and "Traceback" not in out.stderr
+    assert "market M cannot meet its cap over all periods" in out.stderr and "shortfall 50 Mt" in out.stderr
+
+
+def test_with_market_changes_one_market_only():
+    sc = model.load_scenario(ROOT / "scenarios" / "instruments.yaml")
+    tighter = sc.with_market("EU_ETS", cap=500, price_floor=None)
+    assert tighter.markets["EU_ETS"].cap == {t: 500.0 for t in sc.periods}
+    assert tighter.markets["EU_ETS"].price_floor is None and tighter.markets["EU_ETS"].banking
+    assert tighter.markets["CH_ETS"] == sc.markets["CH_ETS"]
+    assert sc.markets["EU_ETS"].cap[2025] == 900  # the original is unchanged
+    with pytest.raises(KeyError):
+        sc.with_market("NOPE", cap=1)
