@@ -28,7 +28,8 @@ for every credit programme :math:`c` (dual :math:`\nu_{ct}`) :math:`\sum_{c\to\e
 import limits :math:`\sum_{\ell\to m} F_{\ell t} \le L_{\ell t}` (dual: the quota rent).
 
 Symbols: :math:`q` abatement (Mt/yr), :math:`B` the bank (Mt, :math:`\ge 0` unless borrowing,
-zero without banking, ending :math:`\ge 0`), :math:`W \le` auctioned share of the cap withdrawn
+ending :math:`\ge 0`; with banking the constraint holds with equality, so a surplus is banked,
+and cancelled only beyond a bank limit; without banking :math:`B = 0` and a surplus expires), :math:`W \le` auctioned share of the cap withdrawn
 below the floor :math:`f`, :math:`X` allowances sold at the ceiling :math:`\bar p`,
 :math:`R \le` volume of the cost-containment reserve at its trigger :math:`p^R`, :math:`S`
 shortfall of a `conduct` obligation at penalty :math:`\pi`, :math:`\tau` a tax,
@@ -98,6 +99,9 @@ PRICE_FLOOR = 1e-6
 #: Floor of the curvature H used in a Newton step, as a share of MAC(max)/max.
 CURVATURE_FLOOR = 1e-6
 #: Fixed-point iterations allowed for the market stability reserve, and their tolerance (Mt).
+#: Cost (USD/t) of cancelling allowances when a bank is full: tiny, so that a surplus is
+#: cancelled only when it cannot be banked. A period with cancellations has price 0.
+CANCEL_COST = 1e-6
 MSR_ITERATIONS = 200
 MSR_TOLERANCE = 1e-6
 
@@ -130,6 +134,7 @@ class Solution:
     quota_rent: dict = field(default_factory=dict)  # (link index, importer, period) -> USD/unit
     issued: dict = field(default_factory=dict)  # (programme, host, period) -> credits/yr
     segment_price: dict = field(default_factory=dict)  # (jurisdiction, owner, period) -> USD/t it faces
+    unused: dict = field(default_factory=dict)  # (market, period) -> Mt/yr of allowances expiring unused
     msr_iterations: int = 0
 
 
@@ -339,6 +344,8 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
                     doc="allowances released from the cost-containment reserve, Mt/yr")
     m.shortfall = pyo.Var(idx(lambda mk: mk.obligation == "conduct"), bounds=(0.0, None),
                           doc="shortfall of a conduct obligation, Mt/yr")
+    m.cancel = pyo.Var([(n, t) for n, mk in capped.items() if mk.banking and mk.bank_limit is not None for t in T],
+                       bounds=(0.0, None), doc="allowances cancelled because the bank is full, Mt/yr")
     m.flow = pyo.Var([(i, a, b, t) for (i, a, b) in edges for t in T], bounds=(0.0, None),
                      doc="units sent from a to b along link i, per year")
     issued_idx = [(h, c.name, t) for c in scenario.credits.values() for h in c.hosts for t in T
@@ -367,7 +374,13 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
             previous = m.bank[n, T[i - 1]] if i > 0 else mk.initial_bank
             lhs += (previous - m.bank[n, t]) / scenario.years(t)
         required = sum(segs[key][0] for key in covered) - mk.cap[t] + msr.get((n, t), 0.0) / scenario.years(t)
-        return lhs >= required
+        if mk.banking:
+            # a banking market keeps its surplus: it is banked (also at the end of the last period:
+            # allowances do not expire), or cancelled only when the bank is full
+            if (n, t) in m.cancel:
+                lhs -= m.cancel[n, t]
+            return lhs == required
+        return lhs >= required  # unused allowances expire
 
     m.balance = pyo.Constraint(list(capped), list(T), rule=balance_rule,
                                doc="allowances: covered emissions + banking <= cap + imports - exports")
@@ -421,6 +434,8 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
         other.append(d[t] * capped[n].ccr_trigger[t] * m.ccr[n, t])
     for (n, t) in m.shortfall:
         other.append(d[t] * capped[n].penalty[t] * m.shortfall[n, t])
+    for (n, t) in m.cancel:
+        other.append(d[t] * CANCEL_COST * m.cancel[n, t])
     for (i, a, b, t) in m.flow:
         cost = scenario.links[i].transaction_cost
         if cost is not None and cost[t] > 0:
@@ -461,6 +476,9 @@ def _solve_once(m, scenario: Scenario, segs: dict) -> tuple:
     for comp in (m.balance, m.supply, m.credit, m.limit):
         for key, con in comp.items():
             named[(comp.name, key)] = _dual(duals, con)
+    for key, con in m.balance.items():
+        slack = pyo.value(con.body) - pyo.value(con.lower)
+        named[("unused", key)] = max(slack, 0.0) + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0)
     return values, abatement, named
 
 
@@ -555,6 +573,8 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
         for t in scenario.periods:
             if mk.capped:
                 price[(n, t)] = max(named.get(("balance", (n, t)), 0.0), 0.0) / w[t]
+                if (n, t) in m.cancel and pyo.value(m.cancel[n, t]) > 1e-9:
+                    price[(n, t)] = 0.0  # allowances are being thrown away: they are worth nothing
             else:
                 price[(n, t)] = mk.tax[t]  # a pure tax market: the tax is its carbon price
     for c in scenario.credits:
@@ -706,4 +726,5 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
         extra={k: pick("ceiling").get(k, 0.0) + pick("ccr").get(k, 0.0) for k in set(pick("ceiling")) | set(pick("ccr"))},
         shortfall=pick("shortfall"), msr_intake=msr, msr_reserve=reserve, flows=flows, quota_rent=rent,
         issued=pick("issued"), segment_price=seg_price, msr_iterations=rounds,
+        unused={key: v for (comp, key), v in named.items() if comp == "unused"},
     )

@@ -28,8 +28,8 @@ from . import data
 
 __all__ = [
     "YEAR", "REST", "ndc_table", "world", "co2_share", "linked", "partial_coverage",
-    "china_co2_only", "conduct", "article_6_4", "itmo", "budget_table", "budget_path",
-    "to_co2", "co2_shares",
+    "china_co2_only", "conduct", "article_6_4", "itmo", "itmo_without_adjustment", "budget_table",
+    "budget_path", "to_co2", "co2_shares",
 ]
 
 #: The NDC target year, and the one period of every scenario here.
@@ -45,7 +45,7 @@ def _parties() -> list[str]:
 def ndc_table(year: int = YEAR, conditional: bool = False) -> pd.DataFrame:
     """Every party of ``ndcs.csv`` with its BAU and its NDC as a cap, both in MtCO2e/yr.
 
-    Columns: ``party``, ``name``, ``annex_i``, ``target_type``, ``bau_mt`` (SSP2 BAU GHG in
+    Columns: ``party``, ``name``, ``annex_i`` (listed in Annex I of the Convention), ``target_type``, ``bau_mt`` (SSP2 BAU GHG in
     ``year``), ``cap_mt`` (:func:`model.data.ndc_cap`), ``slack_mt`` = cap - BAU (positive: the
     cap does not bind, "hot air"), ``cut_pct`` = required cut below BAU in per cent,
     ``co2_share`` (CO2 / GHG in the party's BAU) and ``how`` (how the NDC became a number).
@@ -58,7 +58,9 @@ def ndc_table(year: int = YEAR, conditional: bool = False) -> pd.DataFrame:
         bau = data.bau(p, year)
         primary = ndcs[(ndcs["party"] == p) & ndcs["primary"]].iloc[0]
         rows.append({
-            "party": p, "name": str(jur.loc[p, "name"]), "annex_i": bool(jur.loc[p, "annex_i"]),
+            # the EU (as the European Economic Community) is itself listed in Annex I
+            "party": p, "name": str(jur.loc[p, "name"]),
+            "annex_i": True if p == "EU27" else bool(jur.loc[p, "annex_i"]),
             "target_type": str(primary["target_type"]), "bau_mt": bau, "cap_mt": cap,
             "slack_mt": cap - bau, "cut_pct": 100 * (1 - cap / bau),
             "co2_share": co2_share(p, year), "how": how,
@@ -132,17 +134,15 @@ def to_co2(emissions, scenario: dict, year: int = YEAR) -> float:
     return float(sum(shares[name] * float(e) for name, e in emissions.items()))
 
 
-def linked(scenario: dict, markets=None, corresponding_adjustment: bool = True) -> dict:
-    """Article 6.2 as one link joining ``markets`` (default: every NDC market).
+def linked(scenario: dict, markets=None) -> dict:
+    """Article 6.2 as one two-way link joining ``markets`` (default: every NDC market).
 
-    With ``corresponding_adjustment=False`` the link is written as one-way links from each
-    market to each other market with no adjustment; prefer :func:`itmo` for that case.
+    Units move freely between the linked NDCs with corresponding adjustments: what one party
+    sells is taken off its own account. The linked markets clear at one price.
     """
     sc = copy.deepcopy(scenario)
     markets = list(markets) if markets is not None else [m for m in sc["markets"] if m.endswith("_NDC")]
-    link = {"markets": markets} if corresponding_adjustment else {
-        "markets": markets, "corresponding_adjustment": False}
-    sc.setdefault("links", []).append(link)
+    sc.setdefault("links", []).append({"markets": markets})
     return sc
 
 
@@ -162,6 +162,35 @@ def itmo(scenario: dict, seller: str, buyer: str, corresponding_adjustment: bool
         link["import_limit"] = import_limit
     sc.setdefault("links", []).append(link)
     return sc
+
+
+def itmo_without_adjustment(scenario: dict, seller: str, buyer: str) -> dict:
+    """Article 6.2 without corresponding adjustment, written with an adjusted link.
+
+    Without an adjustment the seller may sell every tonne it abates below BAU and still count
+    those tonnes towards its own NDC. While its own cap does not bind at the solution (it abates
+    more than its NDC requires, because the buyer pays for it), that is the same as an ordinary
+    (adjusted) one-way link from an account holding the seller's whole BAU: the seller's market
+    cap is raised to its BAU (MtCO2e/yr). After solving, check that the seller's emissions are
+    within its true NDC cap, which is returned for that purpose.
+
+    The scenario format says the same thing directly with ``corresponding_adjustment: false``
+    (:func:`itmo`); model 0.2.0 solves that only for linear and step curves (its Newton
+    refinement of power curves does not converge, see the chapter), hence this construction.
+
+    Returns
+    -------
+    (dict, float)
+        The scenario and the seller's true NDC cap (MtCO2e/yr).
+    """
+    sc = copy.deepcopy(scenario)
+    mkt = sc["markets"][f"{seller}_NDC"]
+    true_cap = float(mkt["cap"])
+    mkt["cap"] = max(true_cap, float(sc["jurisdictions"][seller]["bau"]))
+    mkt["description"] = (f"{seller}'s export account without corresponding adjustment: its BAU "
+                          f"(its NDC cap, {true_cap:.1f} Mt, must still hold)")
+    sc.setdefault("links", []).append({"markets": [f"{seller}_NDC", f"{buyer}_NDC"], "direction": "one-way"})
+    return sc, true_cap
 
 
 def partial_coverage(scenario: dict, share: float, parties=None, year: int = YEAR) -> dict:

@@ -101,8 +101,8 @@ COLUMNS = {
         "covered_emissions": ("mt", "MtCO2e/yr", "emissions covered by capped markets"),
         "global_bau": ("mt", "MtCO2e/yr", "BAU emissions of all jurisdictions"),
         "global_emissions": ("mt", "MtCO2e/yr", "emissions of all jurisdictions"),
-        "hot_air_sold": ("mt", "MtCO2e/yr", "units sold by markets whose cap exceeds their covered BAU, up to that "
-                         "excess: tonnes that no one abated"),
+        "hot_air_sold": ("mt", "MtCO2e/yr", "units sold (with corresponding adjustment) by markets whose cap exceeds "
+                         "their covered BAU, up to that excess: tonnes that no one abated"),
         "credits_surrendered": ("mt", "MtCO2e/yr", "tonnes covered by credits bought from programmes"),
         "non_additional_credits": ("mt", "MtCO2e/yr", "credits surrendered less the real reductions behind them"),
         "double_counted": ("mt", "MtCO2e/yr", "tonnes sold without corresponding adjustment (claimed by both sides)"),
@@ -111,10 +111,15 @@ COLUMNS = {
         "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at price floors"),
         "banked": ("mt", "MtCO2e/yr", "change in the banks over the period, per year (positive: saved)"),
         "msr_intake": ("mt", "MtCO2e/yr", "net intake into market stability reserves, per year"),
+        "surplus_allowances": ("mt", "MtCO2e/yr", "caps in excess of covered BAU, summed over markets"),
+        "unused_allowances": ("mt", "MtCO2e/yr", "allowances that expire unused (neither surrendered, sold nor banked)"),
+        "exchange_gain": ("mt", "MtCO2e/yr", "tonnes gained (lost if negative) by exchange rates on trade between "
+                          "capped markets: (rate - 1) x units"),
+        "outside_abatement": ("mt", "MtCO2e/yr", "abatement outside capped markets (credit hosts, pure taxes)"),
         "integrity_gap": ("mt", "MtCO2e/yr", "global emissions less what the caps alone allow (each capped "
-                          "market at the smaller of its cap and its covered BAU, everything else at BAU); "
-                          "it adds up to hot air sold + non-additional credits + double counting + shortfall "
-                          "+ extra allowances - withheld - banked - MSR intake - abatement outside capped markets"),
+                          "market at the smaller of its cap and its covered BAU, everything else at BAU). "
+                          "Exactly: surplus - unused + credits surrendered + double counted + exchange gain + "
+                          "shortfall + extra - withheld - banked - MSR intake - outside abatement"),
     },
 }
 
@@ -379,22 +384,29 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
         caps = sum(scenario.markets[n].cap[t] for n in capped)
         global_bau = sum(j.bau[t] for j in scenario.jurisdictions.values())
         global_emissions = global_bau - float(here["abatement"].sum())
-        hot_air = surrendered = non_additional = double = banked = 0.0
-        for n in capped:
-            mk = scenario.markets[n]
-            cov_bau = float(in_capped[in_capped["owner"] == n]["bau"].sum())
-            net_exports = sent.get((n, t), 0.0) - received.get((n, t), 0.0)
-            hot_air += min(max(net_exports, 0.0), max(mk.cap[t] - cov_bau, 0.0))
-            if mk.banking:
-                i = scenario.periods.index(t)
-                before = sol.bank.get((n, scenario.periods[i - 1]), 0.0) if i else mk.initial_bank
-                banked += (sol.bank.get((n, t), 0.0) - before) / years
-        for (i, _a, _b, tt), f in sol.flows.items():
+        hot_air = surrendered = non_additional = double = banked = surplus = gain = 0.0
+        sent_ca: dict = {}
+        for (i, a, _b, tt), f in sol.flows.items():
             if tt != t:
                 continue
             link = scenario.links[i]
             if not link.corresponding_adjustment:
                 double += link.exchange_rate * f
+            else:
+                sent_ca[a] = sent_ca.get(a, 0.0) + f
+                if a in scenario.markets:
+                    gain += (link.exchange_rate - 1.0) * f
+        for n in capped:
+            mk = scenario.markets[n]
+            cov_bau = float(in_capped[in_capped["owner"] == n]["bau"].sum())
+            excess = max(mk.cap[t] - cov_bau, 0.0)
+            surplus += excess
+            net_exports = sent_ca.get(n, 0.0) - received.get((n, t), 0.0)
+            hot_air += min(max(net_exports, 0.0), excess)
+            if mk.banking:
+                i = scenario.periods.index(t)
+                before = sol.bank.get((n, scenario.periods[i - 1]), 0.0) if i else mk.initial_bank
+                banked += (sol.bank.get((n, t), 0.0) - before) / years
         for c in scenario.credits.values():
             tonnes = sum(scenario.links[i].exchange_rate * f for (i, a, _b, tt), f in sol.flows.items()
                          if a == c.name and tt == t)
@@ -402,8 +414,7 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
             for h in c.hosts:
                 key = (h, c.name, t)
                 if key in sol.segments:
-                    gap = sol.segments[key][0] - c.baseline[(h, t)]
-                    real += sol.abatement[key] - max(gap, 0.0)
+                    real += sol.abatement[key] - max(sol.segments[key][0] - c.baseline[(h, t)], 0.0)
             surrendered += tonnes
             non_additional += max(tonnes - real, 0.0)
         reference = sum(min(scenario.markets[n].cap[t], float(in_capped[in_capped["owner"] == n]["bau"].sum()))
@@ -418,6 +429,8 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
             "extra_allowances": float(p[col("prices", "extra_allowances")].sum()),
             "withheld": float(p[col("prices", "withheld")].sum()), "banked": banked,
             "msr_intake": float(p[col("prices", "msr_intake")].sum()) / years,
+            "surplus_allowances": surplus, "unused_allowances": sum(sol.unused.get((n, t), 0.0) for n in capped),
+            "exchange_gain": gain, "outside_abatement": float(here[~here["owner"].isin(capped)]["abatement"].sum()),
             "integrity_gap": global_emissions - reference,
         })
     return _frame("ledger", rows)

@@ -85,9 +85,11 @@ SCHEMA = [
      "gives each member's allowances, which must add up to the cap. Changes who pays whom, "
      "not who abates."),
     ("markets.NAME.banking", "boolean", "", "false",
-     "Allowances may be kept for later periods. With free banking the price rises at the "
+     "Allowances may be kept for later periods; unused allowances are banked (without banking "
+     "they expire at the end of each period). With free banking the price rises at the "
      "discount rate while a bank is held (Hotelling)."),
-    ("markets.NAME.bank_limit", "number", "Mt", "none", "Largest bank held at the end of a period."),
+    ("markets.NAME.bank_limit", "number", "Mt", "none",
+     "Largest bank held at the end of a period; a surplus beyond it is cancelled (at a zero price)."),
     ("markets.NAME.initial_bank", "number", "Mt", "0", "Allowances banked before the first period (needs banking)."),
     ("markets.NAME.borrowing", "boolean", "", "false",
      "Allowances of later periods may be used earlier; the bank may go negative but must end at >= 0."),
@@ -113,7 +115,8 @@ SCHEMA = [
      "at home or abroad, before it would rather fall short."),
     ("markets.NAME.msr", "mapping", "", "none",
      "Market stability reserve (EU rules), needs banking. Keys: `upper` (833 Mt), `lower` (400 Mt), "
-     "`intake_rate` (0.24), `release` (100 Mt), `initial_reserve` (0 Mt), `start` (first period), "
+     "`intake_rate` (0.24), `release` (100 Mt), `initial_reserve` (0 Mt), `start` (a year; the first "
+     "period), "
      "`invalidate_above` (none, Mt), `rule` (2023). The bank at the end of a period (the total number of allowances "
      "in circulation) above `upper` sends `intake_rate` times it into the reserve in the next period "
      "(`rule: 2023`: but never more than the excess over `upper`, as since the 2023 reform); "
@@ -667,8 +670,8 @@ def _read_market(r: _Reader, mname: str, mraw, periods: tuple, jurisdictions: di
             msr["invalidate_above"] = r.number(given["invalidate_above"], f"{sp}.invalidate_above", 0.0)
         msr["rule"] = r.choice(given.get("rule", 2023), f"{sp}.rule", (2019, 2023))
         start = given.get("start", periods[0])
-        if start not in periods:
-            r.fail(f"{sp}.start", f"must be one of the periods {list(periods)} (got {_describe(start)})")
+        if not isinstance(start, int) or isinstance(start, bool):
+            r.fail(f"{sp}.start", f"must be a whole year (got {_describe(start)})")
         msr["start"] = start
         if msr["lower"] > msr["upper"]:
             r.fail(f"{sp}.lower", f"is above `upper` ({msr['lower']:g} > {msr['upper']:g})")

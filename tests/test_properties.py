@@ -132,8 +132,8 @@ def test_allocation_changes_payments_not_abatement(raw, data):
             weights[0] = 1.0
         shares = [w / sum(weights) for w in weights]
         alloc = {j: m["cap"] * s for j, s in zip(m["members"], shares, strict=True)}
-        # make the allocation add up exactly
-        first = m["members"][0]
+        # make the allocation add up exactly (the largest share takes the rounding, so none is < 0)
+        first = max(alloc, key=alloc.get)
         alloc[first] = m["cap"] - sum(v for j, v in alloc.items() if j != first)
         markets[name] = {**m, "allocation": alloc}
     other = model.solve(sc.with_changes(markets=markets))
