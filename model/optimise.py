@@ -473,7 +473,7 @@ def _solve_once(m, scenario: Scenario, segs: dict) -> tuple:
     values = {(v.parent_component().name, v.index()): pyo.value(v) for v in m.component_data_objects(pyo.Var)}
     abatement = {key: sum(pyo.value(v) for v in m.abatement_terms[key]) for key in segs}
     named = {}
-    for comp in (m.balance, m.supply, m.credit, m.limit):
+    for comp in (m.balance, m.supply, m.credit, m.limit, m.no_adjustment):
         for key, con in comp.items():
             named[(comp.name, key)] = _dual(duals, con)
     for key, con in m.balance.items():
@@ -587,6 +587,8 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
         if o in scenario.markets:
             mk = scenario.markets[o]
             seg_price[(j, o, t)] = price[(o, t)] + (mk.tax[t] if mk.tax is not None and mk.capped else 0.0)
+            # abatement that may be sold without corresponding adjustment earns the buyer's price too
+            seg_price[(j, o, t)] += max(-named.get(("no_adjustment", (o, t)), 0.0), 0.0) / w[t]
         else:
             seg_price[(j, o, t)] = max(-named.get(("credit", (j, o, t)), 0.0), 0.0) / w[t]
     return price, rent, seg_price

@@ -75,8 +75,9 @@ COLUMNS = {
         "bau": ("mt", "MtCO2e/yr", "BAU emissions of the segment"),
         "emissions": ("mt", "MtCO2e/yr", "emissions of the segment"),
         "abatement": ("mt", "MtCO2e/yr", "abatement of the segment"),
-        "price": ("usd_per_t", "USD/tCO2e", "price the segment responds to (permit price plus tax; for a host, "
-                  "the credit price divided by the additionality share)"),
+        "price": ("usd_per_t", "USD/tCO2e", "price the segment responds to (permit price plus tax, plus the "
+                  "buyer's price of abatement sold without corresponding adjustment; for a host, the credit "
+                  "price divided by the additionality share)"),
         "marginal_cost": ("usd_per_t", "USD/tCO2e", "the segment's marginal abatement cost"),
         "abatement_cost": ("musd", "million USD/yr", "the segment's abatement cost"),
     },
