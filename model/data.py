@@ -477,7 +477,7 @@ def build_kyoto(period: int = 1, year: int | None = None, bound_only: bool = Tru
         if period == 1 and eu_burden_sharing and pd.notna(r["eu_burden_sharing_pct_of_base"]):
             pct = float(r["eu_burden_sharing_pct_of_base"])
         jurisdictions[c] = {"bau": float(jur.loc[c, f"ghg_mt_{year}"]), "mac": power_mac(c)}
-        markets[f"{c}_KP"] = {"members": [c], "cap": round(pct / 100 * float(jur.loc[c, "ghg_mt_1990"]), 3)}
+        markets[f"{c}_KP"] = {"members": [c], "cap": pct / 100 * float(jur.loc[c, "ghg_mt_1990"])}
     for c in others:
         if c not in jurisdictions:
             jurisdictions[c] = {"bau": float(jur.loc[c, f"ghg_mt_{year}"]), "mac": power_mac(c)}

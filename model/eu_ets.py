@@ -59,18 +59,19 @@ import pandas as pd
 from . import data
 
 __all__ = [
-    "ETS_ID", "RULES", "START", "END", "DISCOUNT_RATE", "PHASE4_ANNUAL_REDUCTION_MT", "CUTS_MT",
+    "ETS_ID", "RULES", "START", "END", "END_MAX", "DISCOUNT_RATE", "PHASE4_ANNUAL_REDUCTION_MT", "CUTS_MT", "BACKLOADING_MT",
     "ETS2_CAP_2027_MT", "ETS2_FACTOR", "ETS2_PRICE_RELEASE_EUR", "ETS2_PRICE_RELEASE_MT",
     "MSR_2018", "MSR_2023", "OBSERVED_TNAC_MT", "OBSERVED_MSR_INVALIDATED_2023_MT",
     "phases", "phase_of", "phase3_reference", "phase4_reference", "annual_reduction",
-    "cap_path", "cap_rule", "area_bau", "ets1_coverage", "ets2_reference", "ets2_coverage",
+    "cap_path", "phase3_rule", "cap_rule", "area_bau", "ets1_coverage", "ets2_reference", "ets2_coverage",
     "ets2_cap_rule", "eur_to_usd", "verified_emissions", "observed_prices", "build",
-    "msr_rule", "calibrate_kappa",
+    "msr_rule", "calibrate_kappa", "SCENARIO_FILES", "write_scenarios",
 ]
 
 ETS_ID = "EU_ETS"
-#: First and last modelled year of the scenarios (annual periods).
-START, END = 2008, 2030
+#: First and last modelled year of the scenarios (annual periods); the law's horizon is 2030, and
+#: :func:`build` accepts an ``end`` up to :data:`END_MAX`, continuing the last factors.
+START, END, END_MAX = 2008, 2030, 2040
 #: Discount rate of the scenarios (1/yr): the return an allowance holder asks for.
 DISCOUNT_RATE = 0.05
 #: The year whose observed covered share of the area's emissions sets ETS I's coverage.
@@ -82,6 +83,10 @@ PHASE4_ANNUAL_REDUCTION_MT = 43.003515
 #: One-off cuts of the cap, Mt (Directive (EU) 2023/959 amending Art. 9 of Directive 2003/87/EC;
 #: Commission news of 28 July 2023 on the 2024 cap).
 CUTS_MT = {2024: 90.0, 2026: 27.0}
+
+#: "Back-loading": allowances withheld from the auctions of 2014-2016, Mt (Commission Regulation (EU)
+#: No 176/2014); Decision (EU) 2015/1814 placed them in the MSR instead of auctioning them in 2019-2020.
+BACKLOADING_MT = {2014: 400.0, 2015: 300.0, 2016: 200.0}
 
 #: Linear reduction factor by year under each vintage of the rules, as a function of the year.
 #: ``2009``: Directive 2009/29/EC (1.74 % for ever); ``2018``: Directive (EU) 2018/410 (2.2 % from
@@ -171,11 +176,11 @@ def _factor(year: int, rules: str) -> float:
         raise ValueError(f"rules must be one of {RULES}")
     table = phases()
     if year <= 2020 or rules == "2009":
-        return _phase3()[1]
+        return round(_phase3()[1], 6)
     if rules == "2018":
-        return float(table.query("phase == 4 and start_year == 2021").iloc[0]["linear_reduction_factor_pct"]) / 100
+        return round(float(table.query("phase == 4 and start_year == 2021").iloc[0]["linear_reduction_factor_pct"]) / 100, 6)
     rows = table[(table["phase"] == 4) & (table["start_year"] <= year)]
-    return float(rows.sort_values("start_year").iloc[-1]["linear_reduction_factor_pct"]) / 100
+    return round(float(rows.sort_values("start_year").iloc[-1]["linear_reduction_factor_pct"]) / 100, 6)
 
 
 def annual_reduction(year: int, rules: str = "2023") -> float:
@@ -213,23 +218,41 @@ def cap_path(years=None, rules: str = "2023") -> dict[int, float]:
     return out
 
 
-def cap_rule(rules: str = "2023", start: int = START, end: int = END) -> dict:
-    """The ETS I cap as a scenario ``linear_reduction`` rule: the phase 4 line, with the earlier years given.
+def phase3_rule() -> dict:
+    """The phase 3 cap as a scenario ``linear_reduction`` rule: 2084.3 Mt in 2013, less 1.74 % of R a year."""
+    base, f = _phase3()
+    return {"type": "linear_reduction", "base_year": 2013, "base": base, "factor": f,
+            "reference": round(phase3_reference(), 6)}
 
-    From 2021 the cap is ``base`` (the 2021 cap) less ``factor`` x ``reference`` a year and the
-    ``rebase`` cuts; the years before 2021 (phases 2 and 3) are listed under ``earlier``.
+
+def cap_rule(rules: str = "2023", start: int = START, end: int = END) -> dict:
+    """The ETS I cap of the years ``start``-``end`` as a scenario ``cap`` entry.
+
+    When the years reach 2021, a ``linear_reduction`` rule on the phase 4 line: the 2021 cap
+    (``base``) less ``factor`` x ``reference`` a year and the ``rebase`` cuts, with the years
+    before 2021 (phases 2 and 3) listed under ``earlier``. When they end by 2020, the phase 3
+    rule of :func:`phase3_rule` (phase 2 years under ``earlier``). When they start after 2021,
+    the caps of :func:`cap_path` as a ``{year: Mt}`` map.
     """
-    path = cap_path(range(min(start, 2021), max(end, 2021) + 1), rules)
+    path = cap_path(range(start, end + 1), rules)
+    if end <= 2020:
+        rule = phase3_rule()
+        if start > 2013:
+            return {t: round(v, 6) for t, v in path.items()}
+        earlier = {t: round(path[t], 6) for t in range(start, 2013)}
+        return {**rule, "earlier": earlier} if earlier else rule
+    if start > 2021:
+        return {t: round(v, 6) for t, v in path.items()}
     rule = {"type": "linear_reduction", "base_year": 2021, "base": round(path[2021], 6),
             "reference": round(phase4_reference(), 6),
-            "factor": {t: _factor(t, rules) for t in range(2022, end + 1)} or _factor(2021, rules)}
+            "factor": {t: _factor(t, rules) for t in range(2022, end + 1)} if end > 2021 else _factor(2021, rules)}
     if rules == "2023":
-        rule["rebase"] = {t: v for t, v in CUTS_MT.items() if 2021 < t <= end}
+        cuts = {t: v for t, v in CUTS_MT.items() if 2021 < t <= end}
+        if cuts:
+            rule["rebase"] = cuts
     earlier = {t: round(path[t], 6) for t in range(start, 2021)}
     if earlier:
         rule["earlier"] = earlier
-    if start > 2021:  # the rule starts at its base year; drop what is not modelled
-        rule = {t: round(v, 6) for t, v in path.items() if start <= t <= end}
     return rule
 
 
@@ -283,7 +306,7 @@ def ets2_cap_rule(end: int = END) -> dict:
     """The ETS II cap from 2027 as a ``linear_reduction`` rule on the 2024 reference value."""
     return {"type": "linear_reduction", "base_year": 2027, "base": ETS2_CAP_2027_MT,
             "reference": round(ets2_reference(), 6),
-            "factor": {t: ETS2_FACTOR[t] for t in range(2028, end + 1)} or ETS2_FACTOR[2028]}
+            "factor": {t: ETS2_FACTOR.get(t, ETS2_FACTOR[2030]) for t in range(2028, end + 1)} or ETS2_FACTOR[2028]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -311,7 +334,7 @@ def eur_to_usd(year: int = 2020) -> float:
 
 def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | dict = True,
           ets2: bool = True, kappa: float | None = None, discount_rate: float = DISCOUNT_RATE,
-          initial_bank: float = 0.0, initial_reserve: float = 0.0) -> dict:
+          initial_bank: float = 0.0, initial_reserve: float = 0.0, backloading: bool | None = None) -> dict:
     """The EU ETS from ``start`` to ``end`` (annual periods) under a vintage of the rules.
 
     Parameters
@@ -320,7 +343,7 @@ def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | d
         Which law the market believes: the cap path of :func:`cap_path` and the MSR of that law
         (none in 2009).
     start, end : int
-        First and last year (2008 <= start <= end <= 2030).
+        First and last year (2008 <= start <= end <= 2040; after 2030 the last factors go on).
     msr : bool or dict
         Include the MSR of ``rules`` (True), none (False), or these MSR keys.
     ets2 : bool
@@ -332,6 +355,9 @@ def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | d
         1/yr.
     initial_bank, initial_reserve : float
         Allowances banked, and held in the MSR, before ``start`` (Mt).
+    backloading : bool, optional
+        Withhold :data:`BACKLOADING_MT` from the caps of 2014-2016 and put them in the MSR when it
+        starts. Default: with the MSR (rules 2018 and 2023), when the years include 2014-2016.
 
     Returns
     -------
@@ -340,15 +366,26 @@ def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | d
         MSR, coverage :func:`ets1_coverage`) and, from 2027, ``EU_ETS2`` (banking, coverage
         :func:`ets2_coverage`, price-stability release).
     """
-    if not START <= start <= end <= END:
-        raise ValueError(f"years must lie in {START}-{END}")
+    if not START <= start <= end <= END_MAX:
+        raise ValueError(f"years must lie in {START}-{END_MAX}")
     years = list(range(start, end + 1))
     mac = data.power_mac("EU27")
     if kappa is not None:
         mac["kappa"] = float(kappa)
     c1 = round(ets1_coverage(), 6)
+    cap = cap_rule(rules, start, end)
+    if backloading is None:
+        backloading = bool(msr) and rules != "2009" and start <= max(BACKLOADING_MT)
+    withheld = {t: v for t, v in BACKLOADING_MT.items() if start <= t <= end} if backloading else {}
+    if withheld:
+        years_map = cap.get("earlier", cap)
+        if any(t not in years_map for t in withheld):  # a rule covers those years: list the caps instead
+            cap = years_map = {t: round(v, 6) for t, v in cap_path(range(start, end + 1), rules).items()}
+        for t, v in withheld.items():
+            years_map[t] = round(years_map[t] - v, 6)
+        initial_reserve = initial_reserve + sum(withheld.values())
     ets1 = {
-        "members": ["EU"], "coverage": c1, "cap": cap_rule(rules, start, end), "banking": True,
+        "members": ["EU"], "coverage": c1, "cap": cap, "banking": True,
         "description": f"ETS I under the {rules} rules: phase 2 average quantity, phase 3 line (1.74 %), "
                        "phase 4 line; coverage = verified emissions / area GHG in 2016.",
     }
@@ -382,10 +419,12 @@ def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | d
             "description": "ETS II (buildings, road transport, small industry) from 2027: its own cap, "
                            "not linked to ETS I; coverage = its 2024 starting value / area BAU 2024.",
         }
+    parts = ["ETS I with banking"] + (["the MSR"] if "msr" in ets1 else []) + \
+        (["ETS II from 2027, not linked"] if "EU_ETS2" in markets else [])
     return {
         "name": f"EU ETS {start}-{end}, {rules} rules",
-        "description": "The EU ETS as one jurisdiction (the area covered: EU-28 to 2020, EU-27 from 2021) "
-                       "in two markets, ETS I and ETS II, with banking and the MSR (model/eu_ets.py build).",
+        "description": "The EU ETS area (EU-28 to 2020, EU-27 from 2021) as one jurisdiction; "
+                       + ", ".join(parts) + " (model/eu_ets.py build).",
         "periods": years,
         "discount_rate": discount_rate,
         "jurisdictions": {"EU": {"bau": {t: round(area_bau(t), 3) for t in years}, "mac": mac,
@@ -433,3 +472,46 @@ def calibrate_kappa(year: int, price_usd: float | None = None, beta: float = 3.0
     if price_usd is None:
         price_usd = float(observed_prices().set_index("year").loc[year, "usd_per_t"])
     return price_usd / (gamma * a**beta)
+
+
+# ---------------------------------------------------------------------------------------------
+# The scenario files
+
+
+#: The chapter's scenario files (in ``scenarios/``) and the :func:`build` arguments that make them.
+SCENARIO_FILES = {
+    "eu_ets.yaml": {"rules": "2023"},
+    "eu_ets_phase3.yaml": {"rules": "2009", "start": 2013, "end": 2020, "msr": False, "ets2": False},
+    "eu_ets_2023.yaml": {"rules": "2023", "start": 2023, "initial_bank": OBSERVED_TNAC_MT[2022],
+                         "initial_reserve": 400.0},
+}
+
+_HEADERS = {
+    "eu_ets.yaml": "The EU ETS 2008-2030 under today's law (Directive (EU) 2023/959), as if known from 2008:\n"
+                   "phase 2 average quantity, phase 3 line (1.74 %), phase 4 line (2.2 %, 4.3 %, 4.4 %, cuts of\n"
+                   "90 and 27 Mt), back-loading, the MSR, and ETS II from 2027 as a separate, unlinked market.\n"
+                   "EU_ETS2 has no coverage and no cap before 2027; its prices before 2027 mean nothing.",
+    "eu_ets_phase3.yaml": "EU ETS phase 3 (2013-2020): one EU-wide cap, 2084.3 Mt in 2013, falling by 1.74 % of the\n"
+                          "phase 2 average annual quantity a year (Directive 2009/29/EC).",
+    "eu_ets_2023.yaml": "The EU ETS from 2023 under the law of 2023, starting from the surplus the Commission\n"
+                        "published for the end of 2022 (1 134.8 Mt) and an MSR holding 400 Mt.",
+}
+
+
+def write_scenarios(folder) -> list:
+    """Write :data:`SCENARIO_FILES` as YAML into ``folder`` (made by :func:`build`); return the paths."""
+    from pathlib import Path
+
+    import yaml
+
+    out = []
+    for name, kwargs in SCENARIO_FILES.items():
+        header = "".join(f"# {line}\n" for line in _HEADERS[name].splitlines())
+        header += f"# Generated by model/eu_ets.py: build({', '.join(f'{k}={v!r}' for k, v in kwargs.items())}).\n"
+        header += "# Units: Mt CO2e per year (caps, BAU), Mt (banks, reserve), USD/t (prices).\n"
+        text = yaml.safe_dump(build(**kwargs), sort_keys=False, allow_unicode=True, width=80,
+                              default_flow_style=None)
+        path = Path(folder) / name
+        path.write_text(header + text, encoding="utf-8")
+        out.append(path)
+    return out

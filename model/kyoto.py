@@ -123,7 +123,7 @@ def annex_b(period: int = 1, year: int | None = None, parties=None, exclude=(),
     if surplus == "withheld":
         for p in capped:
             m = markets[_kp_market(p)]
-            m["cap"] = round(min(m["cap"], jurisdictions[p]["bau"]), 3)
+            m["cap"] = min(m["cap"], jurisdictions[p]["bau"])
 
     # Every other country of the data, uncapped at its observed emissions; then the rest.
     jur = data.load_table("jurisdictions")
@@ -132,7 +132,7 @@ def annex_b(period: int = 1, year: int | None = None, parties=None, exclude=(),
             jurisdictions[c] = {"bau": float(jur.set_index("iso3").loc[c, f"ghg_mt_{year}"]),
                                 "mac": data.power_mac(c)}
     jurisdictions["ROW"] = {
-        "bau": round(_rest_of_world(year, list(jurisdictions)), 3),
+        "bau": _rest_of_world(year, list(jurisdictions)),
         "mac": data.power_mac("WLD"),
         "description": "Rest of the world incl. international bunkers: never capped, never a "
                        "CDM host (its MAC, the world mean, is never used).",

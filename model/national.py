@@ -187,7 +187,7 @@ def build_2021() -> dict:
     }
     return {
         "name": "National markets in 2021",
-        "description": "Korea, UK, New Zealand and China, each its own market (model/national.py build_2021).",
+        "description": "Korea, UK, New Zealand and China, each alone.",
         "periods": [year],
         "jurisdictions": {c: _jurisdiction(c, year) for c in MARKETS},
         "markets": markets,
@@ -218,8 +218,7 @@ def build_2030(links: bool = True) -> dict:
         markets[m] = entry
     return {
         "name": "National markets in 2030, announced ambition",
-        "description": "Caps pro rata to the 2030 NDCs; China's 2021-2022 benchmark kept "
-                       "(model/national.py build_2030).",
+        "description": "Caps pro rata to the 2030 NDCs; China's benchmark kept.",
         "periods": [year],
         "jurisdictions": {c: _jurisdiction(c, year) for c in MARKETS},
         "markets": markets,

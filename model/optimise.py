@@ -454,8 +454,13 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
     return m
 
 
+DUAL_ZERO = 1e-9  # |dual| below this (MUSD/Mt = USD/t, discounted) is solver noise and reported as 0
+
+
 def _dual(duals, con) -> float:
-    return duals.get(con, 0.0)
+    """The dual of ``con``, with solver noise below :data:`DUAL_ZERO` snapped to exactly 0."""
+    value = duals.get(con, 0.0)
+    return 0.0 if abs(value) < DUAL_ZERO else value
 
 
 def _solve_once(m, scenario: Scenario, segs: dict) -> tuple:

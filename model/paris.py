@@ -164,24 +164,21 @@ def itmo(scenario: dict, seller: str, buyer: str, corresponding_adjustment: bool
     return sc
 
 
-def itmo_without_adjustment(scenario: dict, seller: str, buyer: str) -> dict:
-    """Article 6.2 without corresponding adjustment, written with an adjusted link.
+def itmo_without_adjustment(scenario: dict, seller: str, buyer: str) -> tuple[dict, float]:
+    """What a transfer without corresponding adjustment amounts to, written with an adjusted link.
 
-    Without an adjustment the seller may sell every tonne it abates below BAU and still count
-    those tonnes towards its own NDC. While its own cap does not bind at the solution (it abates
-    more than its NDC requires, because the buyer pays for it), that is the same as an ordinary
-    (adjusted) one-way link from an account holding the seller's whole BAU: the seller's market
-    cap is raised to its BAU (MtCO2e/yr). After solving, check that the seller's emissions are
-    within its true NDC cap, which is returned for that purpose.
-
-    The scenario format says the same thing directly with ``corresponding_adjustment: false``
-    (:func:`itmo`); model 0.2.0 solves that only for linear and step curves (its Newton
-    refinement of power curves does not converge, see the chapter), hence this construction.
+    Without an adjustment (:func:`itmo` with ``corresponding_adjustment=False``) the seller may
+    sell every tonne it abates below BAU and still count those tonnes towards its own NDC. While
+    its own cap does not bind at the solution (it abates more than its NDC requires, because the
+    buyer pays for every tonne), that is the same as an ordinary adjusted one-way link from an
+    account holding the seller's whole BAU: the seller's market cap is raised to its BAU
+    (MtCO2e/yr). The chapter's tests check that both give the same solution.
 
     Returns
     -------
     (dict, float)
-        The scenario and the seller's true NDC cap (MtCO2e/yr).
+        The scenario, and the seller's true NDC cap (MtCO2e/yr), which its emissions must still
+        respect for the equivalence to hold.
     """
     sc = copy.deepcopy(scenario)
     mkt = sc["markets"][f"{seller}_NDC"]

@@ -35,6 +35,16 @@ NDC = {"title": "UNFCCC NDC Registry: the parties' NDC documents",
        "path": "https://unfccc.int/NDCREG", "license": "public document"}
 IPCC = {"title": "IPCC (2021) Climate Change 2021: The Physical Science Basis, WGI Summary for Policymakers, Table SPM.2",
         "path": "https://www.ipcc.ch/report/ar6/wg1/", "license": "public document"}
+CORSIA_ICAO = {"title": "ICAO: Assembly Resolutions A39-3 (2016) and A41-22 (2022), Council decision of 30 June 2020, "
+                        "CORSIA frequently asked questions (cited per row)",
+               "path": "https://www.icao.int/environmental-protection/CORSIA", "license": "public document"}
+CORSIA_IEA = {"title": "IEA, international aviation CO2 and the Aviation tracking report (cited per row)",
+              "path": "https://www.iea.org/fuels-and-technologies/aviation", "license": "cite IEA"}
+CORSIA_PRESS = {"title": "Reports of ICAO decisions and of market estimates in the press and by law firms (cited per row)",
+                "path": "see the source column", "license": "facts quoted with their source"}
+SUBNAT_RULES = {"title": "The rules of the sub-national systems: Cal. Code Regs. tit. 17; Quebec Q-2, r. 46.1 and "
+                         "orders in council; WAC 173-446; N.S. Reg. 194/2018; RGGI 2017 Model Rule (cited per row)",
+                "path": "https://www.rggi.org/program-overview-and-design/elements", "license": "public document"}
 LAWS = {"title": "The regulations establishing each ETS (cited per row in the source column)",
         "path": "https://eur-lex.europa.eu/eli/dir/2003/87/oj", "license": "public document"}
 
@@ -233,6 +243,33 @@ RESOURCES = [
      "fields": [num("temperature_c", "degC", "warming limit above 1850-1900", required=True, maximum=5),
                 num("likelihood_pct", "%", "likelihood of limiting warming to the level", required=True, maximum=100),
                 num("budget_gtco2_from_2020", "GtCO2", "remaining budget from 2020", required=True, maximum=10000), SRC]},
+    # --- chapter "CORSIA" (book/chapters/corsia.md) ---
+    {"name": "corsia", "path": "corsia.csv", "title": "CORSIA and international aviation: sourced facts",
+     "description": "International aviation CO2 (IEA), the CORSIA baseline rules, participation and coverage, "
+                    "traffic and efficiency trends, ICAO's and industry's estimates of offset demand and eligible "
+                    "unit supply and prices. One fact per row, its unit in the unit column; checked = False "
+                    "where the number was taken from a report of the primary source, not the source itself.",
+     "sources": [CORSIA_ICAO, CORSIA_IEA, CORSIA_PRESS], "primaryKey": ["fact_id"],
+     "fields": [string("fact_id", "name of the fact (with its year where it has one)", required=True),
+                num("value", "see the unit column", "the number", minimum=None, required=True),
+                string("unit", "unit of value", required=True),
+                integer("year", "year", "year the number refers to", 2000, 2040, required=False),
+                string("description", "what the number is", required=True),
+                boolean("checked", "True if read from the primary document itself"), SRC]},
+    # --- chapter "Sub-national markets" (book/chapters/subnational.md) ---
+    {"name": "subnational", "path": "subnational.csv", "title": "Sub-national ETS rules and quantities",
+     "description": "Caps, price floors, reserves and covered emissions of California, Quebec, Washington, "
+                    "Nova Scotia and RGGI. One number per row in its own unit (RGGI: short tons, as in its "
+                    "rules); checked = False where the number was taken from a report of the rule, not the rule.",
+     "sources": [SUBNAT_RULES, ICAP_SR], "primaryKey": ["ets_id", "parameter", "year"],
+     "foreignKeys": [{"fields": ["ets_id"], "reference": {"resource": "ets", "fields": ["ets_id"]}}],
+     "fields": [string("ets_id", "system (ets.csv)", required=True),
+                string("parameter", "what the number is (cap, reserve_price, ccr_trigger, ...)", required=True),
+                integer("year", "year", "year the number refers to (first year for rates of change)", 1990, 2040),
+                num("value", "see the unit column", "the number", minimum=None, required=True),
+                string("unit", "unit of value", required=True),
+                string("description", "what the number is", required=True),
+                boolean("checked", "True if read from the rule or official release itself"), SRC]},
 ]
 
 
