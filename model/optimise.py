@@ -380,6 +380,9 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
             if (n, t) in m.cancel:
                 lhs -= m.cancel[n, t]
             return lhs == required
+        if isinstance(lhs, (int, float)):
+            # nothing covered, traded or banked in this period (e.g. before the market starts)
+            return pyo.Constraint.Skip if lhs >= required else pyo.Constraint.Infeasible
         return lhs >= required  # unused allowances expire
 
     m.balance = pyo.Constraint(list(capped), list(T), rule=balance_rule,
@@ -570,6 +573,22 @@ def _line_search(m, segs: dict, convex: list, x0: dict, x1: dict, q0: dict, q1: 
     return min((0.0, 1.0, 0.5 * (lo + hi)), key=cost)
 
 
+def _inactive(scenario: Scenario, m, segs: dict, n: str, t) -> bool:
+    """True when capped market ``n`` does nothing in period ``t``: a zero cap, no covered BAU, no
+    links and no bank (e.g. a market before its start year). Its price is then undefined."""
+    mk = scenario.markets[n]
+    if mk.cap[t] != 0.0 or any(segs[(j, n, t)][0] > 0.0 for j in mk.members if (j, n, t) in segs):
+        return False
+    if any(n in link.markets for link in scenario.links):
+        return False
+    if mk.banking:
+        i = scenario.periods.index(t)
+        before = pyo.value(m.bank[n, scenario.periods[i - 1]]) if i else mk.initial_bank
+        if abs(before) > 1e-9 or abs(pyo.value(m.bank[n, t])) > 1e-9:
+            return False
+    return True
+
+
 def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict, dict]:
     """Undiscounted prices of markets and programmes, quota rents, and each segment's price."""
     w = m.weights
@@ -580,6 +599,8 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
                 price[(n, t)] = max(named.get(("balance", (n, t)), 0.0), 0.0) / w[t]
                 if (n, t) in m.cancel and pyo.value(m.cancel[n, t]) > 1e-9:
                     price[(n, t)] = 0.0  # allowances are being thrown away: they are worth nothing
+                if _inactive(scenario, m, segs, n, t):
+                    price[(n, t)] = float("nan")  # no market in this period: no price
             else:
                 price[(n, t)] = mk.tax[t]  # a pure tax market: the tax is its carbon price
     for c in scenario.credits:

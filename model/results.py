@@ -12,6 +12,7 @@ each column's unit and meaning. :data:`COLUMNS` is the one list of both.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,7 +31,8 @@ COLUMNS = {
         "period": ("", "year", "period (0 when the scenario has a single unnamed period)"),
         "link_group": ("", "", "the markets connected to it by links, joined by '+'"),
         "price": ("usd_per_t", "USD/tCO2e", "permit price: the dual of the market's cap (the tax of a tax "
-                  "market; the credit price of a programme), undiscounted"),
+                  "market; the credit price of a programme), undiscounted; empty in a period where the market "
+                  "is inactive (zero cap, nothing covered, no links, no bank: e.g. before it starts)"),
         "cap": ("mt", "MtCO2e/yr", "allowances issued by the market (empty for taxes and programmes)"),
         "bau": ("mt", "MtCO2e/yr", "BAU emissions of the covered (or hosting) segments"),
         "emissions": ("mt", "MtCO2e/yr", "emissions of the covered (or hosting) segments"),
@@ -56,9 +58,10 @@ COLUMNS = {
         "emissions": ("mt", "MtCO2e/yr", "emissions after abatement"),
         "abatement": ("mt", "MtCO2e/yr", "abatement below BAU"),
         "allowances": ("mt", "MtCO2e/yr", "allowances allocated to it"),
-        "net_purchases": ("mt", "MtCO2e/yr", "covered emissions minus allowances (negative: sold or banked)"),
+        "net_purchases": ("mt", "MtCO2e/yr", "covered emissions minus allowances received (negative: sold, banked "
+                          "or left to expire unused)"),
         "price": ("usd_per_t", "USD/tCO2e", "carbon price it faces (0 when uncapped; empty when it is in "
-                  "several markets: see the segments table)"),
+                  "several markets, see the segments table, or when its market is inactive)"),
         "marginal_cost": ("usd_per_t", "USD/tCO2e", "its marginal abatement cost at the solution (empty when "
                           "in several markets)"),
         "abatement_cost": ("musd", "million USD/yr", "cost of its abatement (integral of the MAC)"),
@@ -86,7 +89,9 @@ COLUMNS = {
         "exporter": ("", "", "market or programme sending units"),
         "importer": ("", "", "market receiving them"),
         "period": ("", "year", "period"),
-        "flow": ("mt", "million units/yr", "units sent (net of the reverse flow on two-way links of two markets)"),
+        "flow": ("mt", "million units/yr", "units sent (net of the reverse flow on two-way links of two markets). "
+                 "Where three or more markets trade freely only each market's net imports are determined and "
+                 "the bilateral flows are one solution among many; at a zero price even net trade is not"),
         "exchange_rate": ("", "t/unit", "tonnes one unit covers in the importer"),
         "transaction_cost": ("usd_per_t", "USD/unit", "cost of trading one unit"),
         "import_limit": ("mt", "million units/yr", "the import limit (empty when none)"),
@@ -103,7 +108,9 @@ COLUMNS = {
         "global_bau": ("mt", "MtCO2e/yr", "BAU emissions of all jurisdictions"),
         "global_emissions": ("mt", "MtCO2e/yr", "emissions of all jurisdictions"),
         "hot_air_sold": ("mt", "MtCO2e/yr", "units sold (with corresponding adjustment) by markets whose cap exceeds "
-                         "their covered BAU, up to that excess: tonnes that no one abated"),
+                         "their covered BAU, up to that excess: tonnes that no one abated. In a link group "
+                         "at most the group's surplus less its unused allowances (at a zero price, units "
+                         "shipped only to expire are not counted)"),
         "credits_surrendered": ("mt", "MtCO2e/yr", "tonnes covered by credits bought from programmes"),
         "non_additional_credits": ("mt", "MtCO2e/yr", "credits surrendered less the real reductions behind them"),
         "double_counted": ("mt", "MtCO2e/yr", "tonnes sold without corresponding adjustment (claimed by both sides)"),
@@ -323,7 +330,8 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
                         a = mk.allowances[(j.name, t)]
                         allowances += a
                         net += row["emissions"] - a
-                        payments += sol.price[(o, t)] * (row["emissions"] - a)
+                        if not math.isnan(sol.price[(o, t)]):  # an inactive market has no price
+                            payments += sol.price[(o, t)] * (row["emissions"] - a)
                     if mk.tax is not None:
                         taxes += mk.tax[t] * row["emissions"]
                 else:
@@ -378,6 +386,7 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
             sent: dict) -> pd.DataFrame:
     rows = []
     capped = [n for n, mk in scenario.markets.items() if mk.capped]
+    groups = scenario.link_groups()
     for t in scenario.periods:
         years = scenario.years(t)
         here = seg[seg["period"] == t]
@@ -397,17 +406,26 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
                 sent_ca[a] = sent_ca.get(a, 0.0) + f
                 if a in scenario.markets:
                     gain += (link.exchange_rate - 1.0) * f
+        sold: dict = {}
+        excess: dict = {}
         for n in capped:
             mk = scenario.markets[n]
             cov_bau = float(in_capped[in_capped["owner"] == n]["bau"].sum())
-            excess = max(mk.cap[t] - cov_bau, 0.0)
-            surplus += excess
+            excess[n] = max(mk.cap[t] - cov_bau, 0.0)
+            surplus += excess[n]
             net_exports = sent_ca.get(n, 0.0) - received.get((n, t), 0.0)
-            hot_air += min(max(net_exports, 0.0), excess)
+            sold[n] = min(max(net_exports, 0.0), excess[n])
             if mk.banking:
                 i = scenario.periods.index(t)
                 before = sol.bank.get((n, scenario.periods[i - 1]), 0.0) if i else mk.initial_bank
                 banked += (sol.bank.get((n, t), 0.0) - before) / years
+        # At a zero price flows are not unique: units may be shipped and then expire. Surplus units
+        # that expire anywhere in a link group were not used, so hot air sold in a group is at most
+        # the group's surplus less its unused allowances.
+        for group in groups:
+            members = [n for n in group if n in sold]
+            room = sum(excess[n] for n in members) - sum(sol.unused.get((n, t), 0.0) for n in members)
+            hot_air += min(sum(sold[n] for n in members), max(room, 0.0))
         for c in scenario.credits.values():
             tonnes = sum(scenario.links[i].exchange_rate * f for (i, a, _b, tt), f in sol.flows.items()
                          if a == c.name and tt == t)

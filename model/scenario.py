@@ -109,7 +109,9 @@ SCHEMA = [
      "with a cap it adds to the permit price."),
     ("markets.NAME.obligation", "`result` or `conduct`", "", "`result`",
      "`result`: the cap is hard. `conduct`: the party may fall short of its cap at the per-tonne "
-     "`penalty`; the shortfall is reported."),
+     "`penalty`; the shortfall is reported. In a link group the penalty acts as a price ceiling "
+     "for the whole group: units are fungible, so a market that falls short may still sell abroad, "
+     "and a shortfall shared by linked markets with equal penalties may split in any way."),
     ("markets.NAME.penalty", "number or {year: number}", "USD/t", "required for `conduct`",
      "Political cost of each tonne of shortfall under `conduct`: the highest price the party pays, "
      "at home or abroad, before it would rather fall short."),
@@ -121,7 +123,8 @@ SCHEMA = [
      "in circulation) above `upper` sends `intake_rate` times it into the reserve in the next period "
      "(`rule: 2023`: but never more than the excess over `upper`, as since the 2023 reform); "
      "below `lower`, `release` Mt come back out of the reserve. Reserve holdings above "
-     "`invalidate_above` are cancelled."),
+     "`invalidate_above` are cancelled. The count is this market's own bank: allowances banked "
+     "in a market linked to it are not counted."),
     ("markets.NAME.description", "string", "", "empty", "Free text."),
     ("credits", "mapping", "", "empty",
      "Offset programmes (CDM, Article 6.4, ...), by name: credits for abatement by hosts below a "

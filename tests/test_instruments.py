@@ -214,9 +214,23 @@ def test_joint_slack_cap_price_zero_surplus_sold():
     assert res.price("MA") == pytest.approx(0.0, abs=ABS)
     assert res.price("MB") == pytest.approx(0.0, abs=ABS)
     assert res.jurisdictions["abatement_mt"].abs().max() < 1e-6
-    assert net_flow(res, "MA", "MB") == pytest.approx(10.0, rel=REL)
+    # at a zero price the flow is not unique: B needs at least 10 Mt, A can ship at most its 30 Mt
+    assert 10.0 - 1e-6 <= net_flow(res, "MA", "MB") <= 30.0 + 1e-6
     # global 200, caps allow 100 (A at BAU) + 90
     assert_ledger(res, gap=10.0, hot_air_sold_mt=10.0)
+
+
+def test_hot_air_sold_counts_only_units_used_in_a_zero_price_group():
+    # A 80, B 110, C 90, each capped at 100 and all linked: surplus 20 + 10, B needs 10.
+    # Whatever the (non-unique) flows, only 10 Mt of hot air covers emissions; 20 Mt expire.
+    lin = {"type": "linear", "slope": 1.0}
+    sc = {"name": "three", "jurisdictions": {"A": {"bau": 80, "mac": lin}, "B": {"bau": 110, "mac": lin},
+                                             "C": {"bau": 90, "mac": lin}},
+          "markets": {f"M{j}": {"members": [j], "cap": 100} for j in "ABC"},
+          "links": [["MA", "MB", "MC"]]}
+    res = model.solve(sc)
+    assert res.prices["price_usd_per_t"].abs().max() == 0.0
+    assert_ledger(res, gap=10.0, hot_air_sold_mt=10.0, unused_allowances_mt=20.0, surplus_allowances_mt=30.0)
 
 
 # --------------------------------------------------------------------------------------------

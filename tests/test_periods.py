@@ -19,6 +19,8 @@ emptied at the end (``sum_k Y (q_k - R_k) + initial_bank = 0`` with ``R_k = BAU_
 ``p_k = s q_k``.
 """
 
+import math
+
 import pytest
 
 import model
@@ -566,3 +568,26 @@ def test_msr_takes_in_a_surplus():
     assert col(res, "M", "bank_mt", periods) == pytest.approx([50.0, 100.0, 126.0, 145.76], rel=1e-5)
     assert col(res, "M", "msr_intake_mt", periods) == pytest.approx([0.0, 0.0, 24.0, 30.24], rel=1e-5, abs=1e-5)
     assert col(res, "M", "msr_reserve_mt", periods) == pytest.approx([0.0, 0.0, 24.0, 54.24], rel=1e-5, abs=1e-5)
+
+
+def test_market_before_its_start_has_no_price_and_the_rest_is_unchanged():
+    # MB covers nothing and issues nothing in 2025: it does not exist yet. Its price is empty, and
+    # from 2030 each unlinked, non-banking market clears alone: p = slope * (covered BAU - cap).
+    lin = {"type": "linear", "slope": 1.0}
+    raw = {"name": "start", "periods": [2025, 2030, 2035], "discount_rate": 0.05,
+           "jurisdictions": {"A": {"bau": 100, "mac": lin}, "B": {"bau": 100, "mac": lin}},
+           "markets": {"MA": {"members": ["A"], "cap": {2025: 90, 2030: 80, 2035: 70}},
+                       "MB": {"members": ["B"], "coverage": {2025: 0, 2030: 0.5, 2035: 0.5},
+                              "cap": {2025: 0, 2030: 40, 2035: 30}}}}
+    res = model.solve(raw)
+    assert math.isnan(res.price("MB", 2025))
+    # a segment covering half of B has the curve MAC(q / 0.5) = 2q
+    assert res.price("MB", 2030) == pytest.approx(2.0 * (50 - 40), rel=1e-6)
+    assert res.price("MB", 2035) == pytest.approx(2.0 * (50 - 30), rel=1e-6)
+    for t, cap in ((2025, 90), (2030, 80), (2035, 70)):
+        assert res.price("MA", t) == pytest.approx(100 - cap, rel=1e-6)
+    # with banking the market still has no price before it starts; afterwards Hotelling holds
+    raw["markets"]["MB"]["banking"] = True
+    res = model.solve(raw)
+    assert math.isnan(res.price("MB", 2025))
+    assert res.price("MB", 2035) == pytest.approx(res.price("MB", 2030) * 1.05 ** 5, rel=1e-6)

@@ -3,7 +3,7 @@
 Random scenarios of linear, step and power curves in up to five markets, some linked. For each:
 linking never raises total cost; a linked price lies between the autarky prices of its group;
 net purchases sum to zero in each group; a binding cap has emissions equal to the cap and a
-slack cap a zero price; the allocation changes payments but not abatement (Montgomery).
+slack cap a zero price; hot air sold is the whole integrity gap; the allocation changes payments but not abatement (Montgomery).
 """
 
 import pytest
@@ -100,6 +100,20 @@ def test_binding_caps_bind_and_slack_caps_have_zero_price(raw):
         bau = sum(raw["jurisdictions"][j]["bau"] for m in group for j in raw["markets"][m]["members"])
         if bau < cap:
             assert p == 0.0
+
+
+@SETTINGS
+@given(scenario_st())
+def test_with_caps_and_free_links_only_hot_air_is_the_whole_integrity_gap(raw):
+    # Group balance: sum of caps - sum of emissions = unused allowances. At a positive price each
+    # surplus market sells at least its surplus; at a zero price the deficit markets use exactly
+    # the total deficit. Either way the tonnes no one abated are the hot air used, which is the
+    # whole gap between global emissions and what the caps alone allow, whatever the flows.
+    _sc, linked, _ = _solve_both(raw)
+    led = linked.ledger.iloc[0]
+    scale = max(1.0, float(led["global_bau_mt"]))
+    assert led["hot_air_sold_mt"] == pytest.approx(led["integrity_gap_mt"], abs=1e-6 * scale)
+    assert led["hot_air_sold_mt"] <= led["surplus_allowances_mt"] + 1e-6 * scale
 
 
 @SETTINGS
