@@ -90,7 +90,9 @@ __all__ = ["solve_scenario", "SolveError", "Solution", "segments", "msr_intake",
 INITIAL_BREAKPOINTS = 17
 #: HiGHS options. Regularisation of the QP Hessian is switched off: it would bias the solution
 #: of linear MACs by about 1e-7 relative.
-HIGHS_OPTIONS = {"output_flag": False, "qp_regularization_value": 0.0, "time_limit": 60.0}
+HIGHS_OPTIONS = {"output_flag": False, "qp_regularization_value": 0.0}
+#: Default limit (seconds) on each HiGHS solve: HiGHS's QP solver can cycle (see the README).
+TIME_LIMIT = 60.0
 #: A result whose convex curves' marginal costs differ from the price by more than this
 #: (relative) is an error, not an answer.
 REQUIRED_ACCURACY = 1e-4
@@ -466,19 +468,24 @@ def _dual(duals, con) -> float:
     return 0.0 if abs(value) < DUAL_ZERO else value
 
 
-def _solve_once(m, scenario: Scenario, segs: dict) -> tuple:
+def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMIT) -> tuple:
     """Solve the model; return (values of all variables, abatement per segment, duals by name)."""
     solver = Highs()
     if not solver.available():
         raise SolveError("HiGHS is not available: install the 'highspy' package")
-    res = solver.solve(m, solver_options=HIGHS_OPTIONS, raise_exception_on_nonoptimal_result=False, load_solutions=False)
+    options = dict(HIGHS_OPTIONS, time_limit=float(time_limit))
+    res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         if "infeasible" in str(res.termination_condition).lower():
             raise InfeasibleError(_diagnose(scenario), source=scenario.source)
+        if "time" in str(res.termination_condition).lower():
+            raise SolveError(f"HiGHS stopped at its time limit of {time_limit:g} s: pass a larger "
+                             "time_limit to model.solve, or make the scenario smaller")
         raise SolveError(f"HiGHS stopped with status {res.termination_condition}")
     res.solution_loader.load_vars()
     duals = res.solution_loader.get_duals()
-    values = {(v.parent_component().name, v.index()): pyo.value(v) for v in m.component_data_objects(pyo.Var)}
+    values = {(comp.name, index): v.value for comp in m.component_objects(pyo.Var, descend_into=False)
+              for index, v in comp.items()}
     abatement = {key: sum(pyo.value(v) for v in m.abatement_terms[key]) for key in segs}
     named = {}
     for comp in (m.balance, m.supply, m.credit, m.limit, m.no_adjustment):
@@ -620,11 +627,12 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
     return price, rent, seg_price
 
 
-def _solve_fixed_msr(scenario: Scenario, segs: dict, msr: dict, tolerance: float, max_iterations: int) -> tuple:
+def _solve_fixed_msr(scenario: Scenario, segs: dict, msr: dict, tolerance: float, max_iterations: int,
+                     time_limit: float = TIME_LIMIT) -> tuple:
     """Solve with given MSR intakes; sequential QP for convex curves. Returns (model, values,
     abatement, named duals, iterations, price gap)."""
     m = build_model(scenario, msr=msr, segs=segs)
-    values, abatement, named = _solve_once(m, scenario, segs)
+    values, abatement, named = _solve_once(m, scenario, segs, time_limit)
     convex = [k for k, v in segs.items() if v[1].representation == "convex"]
     baseline_gap = _gap_of_baseline(scenario, segs)
     iteration, gap, previous = 1, 0.0, float("inf")
@@ -637,7 +645,7 @@ def _solve_fixed_msr(scenario: Scenario, segs: dict, msr: dict, tolerance: float
             qk = current_q[key]
             expansion[key] = (qk, mac.marginal(qk, bau), _curvature(mac, qk, bau))
         m = build_model(scenario, expansion, msr=msr, segs=segs)
-        values, abatement, named = _solve_once(m, scenario, segs)
+        values, abatement, named = _solve_once(m, scenario, segs, time_limit)
         iteration += 1
         _p, _r, seg_price = _prices(scenario, m, segs, named)
         gap = max(_gap(segs[k][1], abatement[k], segs[k][0], seg_price[k], baseline_gap.get(k, 0.0)) for k in convex)
@@ -701,7 +709,8 @@ def msr_intake(market, bank: dict, periods: tuple) -> tuple[dict, dict]:
     return intake, held
 
 
-def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iterations: int = 50) -> Solution:
+def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iterations: int = 50,
+                   time_limit: float = TIME_LIMIT) -> Solution:
     """Solve the least-cost problem; return abatement, prices and the instruments' quantities.
 
     Parameters
@@ -712,6 +721,9 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
         :data:`REQUIRED_ACCURACY` raises :class:`SolveError`.
     max_iterations : int
         Limit on Newton steps for convex curves.
+    time_limit : float
+        Limit in seconds on each HiGHS solve (default :data:`TIME_LIMIT`); reaching it raises
+        :class:`SolveError`.
     """
     start = time.perf_counter()
     segs = segments(scenario)
@@ -721,7 +733,7 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     reserve: dict = {}
     rounds = 0
     while True:
-        m, values, abatement, named, iterations, gap = _solve_fixed_msr(scenario, segs, msr, tolerance, max_iterations)
+        m, values, abatement, named, iterations, gap = _solve_fixed_msr(scenario, segs, msr, tolerance, max_iterations, time_limit)
         if not with_msr:
             break
         rounds += 1

@@ -463,7 +463,8 @@ def solve(scenario, **options) -> Results:
     scenario : Scenario, dict, str or pathlib.Path
         A loaded scenario, or anything :func:`model.load_scenario` accepts.
     **options
-        Passed to :func:`model.optimise.solve_scenario` (``tolerance``, ``max_iterations``).
+        Passed to :func:`model.optimise.solve_scenario` (``tolerance``, ``max_iterations``,
+        ``time_limit``).
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)

@@ -142,3 +142,8 @@ def test_with_market_changes_one_market_only():
     assert sc.markets["EU_ETS"].cap[2025] == 900  # the original is unchanged
     with pytest.raises(KeyError):
         sc.with_market("NOPE", cap=1)
+
+
+def test_solver_time_limit_is_a_clear_error():
+    with pytest.raises(model.SolveError, match=r"time limit of 0 s: pass a larger time_limit"):
+        model.solve(ROOT / "scenarios" / "instruments.yaml", time_limit=0.0)
