@@ -24,11 +24,14 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="solve a scenario, print a summary and write CSV results",
                          description="Solve a scenario file, print a summary, and write prices.csv, "
-                                     "jurisdictions.csv and columns.csv (units) to --out.")
+                                     "jurisdictions.csv, segments.csv, links.csv, ledger.csv and "
+                                     "columns.csv (units) to --out.")
     run.add_argument("file", help="scenario file (YAML)")
     run.add_argument("--out", metavar="DIR", help="directory for the CSV results (default: print only)")
     run.add_argument("--tolerance", type=float, default=1e-7,
                      help="relative price tolerance for polynomial and power curves (default 1e-7)")
+    run.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                     help="limit on each HiGHS solve (default 60 s)")
     check = sub.add_parser("check", help="validate a scenario file without solving",
                            description="Validate a scenario file: exit 0 and print a one-line summary "
                                        "when it is well-formed, exit 2 with the faulty field when not.")
@@ -45,7 +48,7 @@ def main(argv=None) -> int:
                   f"{len(scenario.markets)} markets, {len(scenario.link_groups())} price zones, "
                   f"{len(scenario.periods)} period(s)")
             return 0
-        results = solve(scenario, tolerance=args.tolerance)
+        results = solve(scenario, tolerance=args.tolerance, time_limit=args.time_limit)
     except InfeasibleError as exc:
         print(f"infeasible: {exc.one_line()}", file=sys.stderr)
         return 3

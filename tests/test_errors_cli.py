@@ -147,3 +147,11 @@ def test_with_market_changes_one_market_only():
 def test_solver_time_limit_is_a_clear_error():
     with pytest.raises(model.SolveError, match=r"time limit of 0 s: pass a larger time_limit"):
         model.solve(ROOT / "scenarios" / "instruments.yaml", time_limit=0.0)
+
+
+def test_cli_time_limit_is_one_line_with_exit_code_4():
+    out = subprocess.run([sys.executable, "-m", "model", "run", str(ROOT / "scenarios" / "instruments.yaml"),
+                          "--time-limit", "0"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 4
+    assert out.stderr.strip().count("\n") == 0
+    assert "instruments.yaml" in out.stderr and "time limit" in out.stderr
