@@ -45,6 +45,9 @@ CORSIA_PRESS = {"title": "Reports of ICAO decisions and of market estimates in t
 SUBNAT_RULES = {"title": "The rules of the sub-national systems: Cal. Code Regs. tit. 17; Quebec Q-2, r. 46.1 and "
                          "orders in council; WAC 173-446; N.S. Reg. 194/2018; RGGI 2017 Model Rule (cited per row)",
                 "path": "https://www.rggi.org/program-overview-and-design/elements", "license": "public document"}
+ETS_REPORTS = {"title": "Official statistics and press, ministry or law-firm reports of ETS caps and covered emissions "
+                        "(UK ETS Authority via Reuters, DEHSt, MEE, Guangdong DEE, IEA policies database; cited per row)",
+               "path": "see the source column", "license": "facts quoted with their source"}
 LAWS = {"title": "The regulations establishing each ETS (cited per row in the source column)",
         "path": "https://eur-lex.europa.eu/eli/dir/2003/87/oj", "license": "public document"}
 
@@ -147,8 +150,13 @@ RESOURCES = [
                 string("cp2_status", "second period", required=True, enum=["target_inscribed", "no_target", "withdrawn", "not_party"]),
                 boolean("cp2_bound", "a second-period target inscribed"), SRC]},
     {"name": "ets", "path": "ets.csv", "title": "Emissions trading systems",
-     "description": "The systems the paper discusses plus China's national ETS. Hand-curated from the regulations and the ICAP Status Report 2023 factsheets; checked = False marks rows with figures transcribed from ICAP that were not re-checked against the document when this table was built.",
-     "sources": [LAWS, ICAP_SR, EEA], "primaryKey": ["ets_id"],
+     "description": "The systems the paper discusses, China's national ETS and the other systems in force in 2022 for "
+                    "which a covered-emissions figure was found (Guangdong pilot, Kazakhstan, Mexico pilot, Tokyo, "
+                    "Saitama, Oregon). Hand-curated from the regulations, ICAP factsheets and official or press reports "
+                    "of them, cited per row; covered_basis says what each covered_emissions_2022_mt is (verified "
+                    "emissions, a cap, or the latest earlier year). checked = True only where every figure of the row "
+                    "was read in the primary document itself; checked = False rows quote ICAP or a report of the source.",
+     "sources": [LAWS, ICAP_SR, EEA, ETS_REPORTS], "primaryKey": ["ets_id"],
      "fields": [string("ets_id", "identifier", required=True, pattern="[A-Z0-9_]+"), string("name", "name", required=True),
                 string("level", "level", required=True, enum=["regional", "national", "subnational", "sectoral"]),
                 string("jurisdictions", "covered jurisdictions: ISO3 or ISO 3166-2 codes, ';'-separated", required=True),
@@ -156,7 +164,7 @@ RESOURCES = [
                 integer("end_year", "year", "last year (ended systems)", 2005, 2035, required=False),
                 string("sectors", "covered sectors"), string("gases", "covered gases"),
                 num("coverage_share_pct", "%", "share of the jurisdiction's GHG emissions covered", maximum=100),
-                num("cap_mt", MT, "cap in cap_year (KR_ETS: Phase 3 total)", maximum=10000),
+                num("cap_mt", MT, "cap in cap_year (KR_ETS: Phase 3 total; RGGI converted from short tons)", maximum=10000),
                 integer("cap_year", "year", "year of cap_mt", 2005, 2035, required=False),
                 string("cap_rule", "trajectory rule of the cap"),
                 num("auction_share_pct", "%", "share of allowances auctioned", maximum=100),
