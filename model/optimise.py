@@ -603,7 +603,7 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
     for n, mk in scenario.markets.items():
         for t in scenario.periods:
             if mk.capped:
-                price[(n, t)] = max(named.get(("balance", (n, t)), 0.0), 0.0) / w[t]
+                price[(n, t)] = max(0.0, named.get(("balance", (n, t)), 0.0)) / w[t]
                 if (n, t) in m.cancel and pyo.value(m.cancel[n, t]) > 1e-9:
                     price[(n, t)] = 0.0  # allowances are being thrown away: they are worth nothing
                 if _inactive(scenario, m, segs, n, t):
@@ -612,18 +612,18 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
                 price[(n, t)] = mk.tax[t]  # a pure tax market: the tax is its carbon price
     for c in scenario.credits:
         for t in scenario.periods:
-            price[(c, t)] = max(named.get(("supply", (c, t)), 0.0), 0.0) / w[t]
+            price[(c, t)] = max(0.0, named.get(("supply", (c, t)), 0.0)) / w[t]
     for (comp, key), value in named.items():
         if comp == "limit":
-            rent[key] = max(-value, 0.0) / w[key[2]]
+            rent[key] = max(0.0, -value) / w[key[2]]  # 0.0 first: never -0.0
     for (j, o, t) in segs:
         if o in scenario.markets:
             mk = scenario.markets[o]
             seg_price[(j, o, t)] = price[(o, t)] + (mk.tax[t] if mk.tax is not None and mk.capped else 0.0)
             # abatement that may be sold without corresponding adjustment earns the buyer's price too
-            seg_price[(j, o, t)] += max(-named.get(("no_adjustment", (o, t)), 0.0), 0.0) / w[t]
+            seg_price[(j, o, t)] += max(0.0, -named.get(("no_adjustment", (o, t)), 0.0)) / w[t]
         else:
-            seg_price[(j, o, t)] = max(-named.get(("credit", (j, o, t)), 0.0), 0.0) / w[t]
+            seg_price[(j, o, t)] = max(0.0, -named.get(("credit", (j, o, t)), 0.0)) / w[t]
     return price, rent, seg_price
 
 

@@ -185,6 +185,52 @@ def test_non_additional_credits_raise_global_emissions(signed):
     assert res.price("USA_KP") < signed["results"]["withheld_cdm"].price("USA_KP")
 
 
+def test_calibration_scales_prices_not_quantities(signed):
+    """Multiplying every kappa by m multiplies the price and the cost by m, quantities unchanged."""
+    import copy
+
+    base_sc = signed["scenarios"]["withheld_cdm"]
+    steep = copy.deepcopy(base_sc)
+    for j in steep["jurisdictions"].values():
+        j["mac"]["kappa"] *= 10
+    base, res = signed["results"]["withheld_cdm"], model.solve(steep)
+    assert res.price("USA_KP") == pytest.approx(10 * base.price("USA_KP"), rel=REL)
+    assert annex_b_cost(res, steep) == pytest.approx(10 * annex_b_cost(base, base_sc), rel=1e-5)
+    assert res.ledger["credits_surrendered_mt"].iloc[0] == pytest.approx(
+        base.ledger["credits_surrendered_mt"].iloc[0], rel=1e-5)
+
+
+def test_comparison_with_the_audit(raw, signed):
+    """The chapter's table against Shishlov, Morel and Bellassen (2016): the 36 bound parties."""
+    w36 = raw_world(raw, exclude=("USA", "CAN"))
+    g = gaps(w36)
+    assert len(w36["caps"]) == 35  # the 36 bound, without Monaco (no data)
+    net = -sum(g.values())
+    hot_air = -sum(min(v, 0.0) for v in g.values())
+    us_can = sum(gaps(signed["w"])[c] for c in ("USA", "CAN"))
+    # within 20% of the audited 2.4 Gt, 2.2 Gt and 1 Gt (the chapter quotes the deviation)
+    for ours, audit in ((net, 2400), (hot_air, 2200), (us_can, 1000)):
+        assert abs(ours / audit - 1) < 0.2
+    assert sum(v > 0 for v in g.values()) == 15  # short before trading; the audit finds nine
+    # CDM with the surplus withheld: hosts supply the 36's shortfall jointly with Annex B (bisection)
+    p = equilibrium_price(members(w36, list(w36["caps"]) + w36["hosts"]), shortfall(w36))
+    credits = sum(supply_at(w36["mac"][h], w36["bau"][h], p) for h in w36["hosts"])
+    res = model.solve(kyoto.annex_b(1, year=2010, exclude=("USA", "CAN"), surplus="withheld", cdm=True))
+    assert res.price("CDM") == pytest.approx(p, rel=REL)
+    assert res.ledger["credits_surrendered_mt"].iloc[0] == pytest.approx(credits, rel=1e-5)
+    assert credits < shortfall(w36) < 300  # the 36 alone could not absorb what the CDM generated
+
+
+def test_parties_above_1990(raw):
+    """The counts the chapter sets against the paper's 18 (2005) and 15 (2012)."""
+    jur = raw["jur"]
+    a1 = jur[(jur["kind"] == "country") & jur["annex_i"].astype(bool)]
+    r05, r12 = (a1[f"ghg_mt_{y}"] / a1["ghg_mt_1990"] for y in (2005, 2012))
+    assert len(a1) == 41
+    assert (r05 > 1).sum() == 23 and ((r05 > 1) & (r05 < 1.02)).sum() == 5  # 23 - 5 = 18
+    assert (r12 > 1).sum() == 14
+
+
 # --- Chapter 4: Kyoto abandoned ---------------------------------------------------------------
 
 
@@ -237,6 +283,24 @@ def test_each_exit_lowers_the_withheld_price_and_raises_emissions(steps):
         emissions.append(e)
     assert all(a > b for a, b in zip(prices, prices[1:], strict=False))  # the US exit lowers the price, ...
     assert all(a < b for a, b in zip(emissions, emissions[1:], strict=False))
+    # ... and global emissions rise by the shortfall the leavers no longer cover
+    assert emissions[-1] - emissions[0] == pytest.approx(
+        sum(max(gaps(steps[0]["w"])[c], 0.0) for c in kyoto.CP1_EXITS), rel=REL)
+
+
+def test_the_sellers_lose_when_the_us_leaves(steps):
+    """Revenue of the economies in transition (surplus withheld): p x their abatement (bisection)."""
+    revenue = []
+    for s in steps[:2]:
+        w = s["w"]
+        p = equilibrium_price(members(w, w["caps"]), shortfall(w))
+        eit = [c for c in w["caps"] if c in EIT]
+        # net sales = abatement less own shortfall (Slovenia is short; the others sell abatement)
+        expected = p * sum(supply_at(w["mac"][c], w["bau"][c], p) - max(gaps(w)[c], 0.0) for c in eit)
+        j = s["withheld"].jurisdictions.set_index("jurisdiction")
+        assert -j.loc[eit, "permit_payments_musd"].sum() == pytest.approx(expected, rel=1e-5)
+        revenue.append(expected)
+    assert revenue[1] < 0.1 * revenue[0]
 
 
 def test_with_hot_air_sold_the_exits_change_nothing(steps):

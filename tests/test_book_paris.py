@@ -225,6 +225,34 @@ def test_slack_caps_sell_hot_air_when_linked(world):
     assert world["link"].total_cost() < world["aut"].total_cost()
 
 
+def cost_at(iso3, q, base):
+    """Abatement cost (MUSD) of q Mt on the power curve: integral of kappa*gamma*(x/E)^beta."""
+    m = power(iso3)
+    return m["kappa"] * m["gamma"] * base / (m["beta"] + 1) * (q / base) ** (m["beta"] + 1)
+
+
+def test_hot_air_share_of_the_saving_from_linking(world):
+    """The chapter's "part of the saving from linking is paid for with emissions", by hand."""
+    def linked_cost(caps):
+        required = sum(BAUS[p] - caps[p] for p in PARTIES)
+        p_star = equilibrium_price([(power(p), BAUS[p]) for p in PARTIES], required)
+        return sum(cost_at(p, q_at(p, p_star), BAUS[p]) for p in PARTIES), p_star
+
+    autarky = sum(cost_at(p, max(BAUS[p] - CAPS[p], 0.0), BAUS[p]) for p in PARTIES)
+    linked, p_link = linked_cost(CAPS)
+    no_hot, p_no_hot = linked_cost({p: min(CAPS[p], BAUS[p]) for p in PARTIES})
+    assert world["aut"].total_cost() == pytest.approx(autarky, rel=1e-5)
+    assert world["link"].total_cost() == pytest.approx(linked, rel=1e-5)
+    sc = paris.linked(world["sc"])
+    for p in SLACK:
+        sc["markets"][f"{p}_NDC"]["cap"] = BAUS[p]
+    res = model.solve(sc)
+    assert res.total_cost() == pytest.approx(no_hot, rel=1e-5)
+    assert res.price("CHN_NDC") == pytest.approx(p_no_hot, rel=REL)
+    share = (no_hot - linked) / (autarky - linked)
+    assert 0.1 < share < 0.25  # the chapter: about a sixth of the saving is hot air
+
+
 def test_linking_without_hot_air_restores_emissions(world):
     sc = paris.linked(world["sc"])
     for p in SLACK:
@@ -396,7 +424,14 @@ def test_non_additional_credits_raise_emissions(additionality):
     price = credits["price_usd_per_t"]
     real = sum(supply_at(power(h), bau(h), price / additionality) for h in hosts)
     assert real == pytest.approx(additionality * C, rel=REL)
-    # import limits: no buyer surrenders more than 5% of its cap
+    # import limits: no buyer surrenders more than 5% of its cap; with poor credits all are full
     flows = res.links.set_index("importer")["flow_mt"]
     for b in buyers:
         assert flows[f"{b}_NDC"] <= 0.05 * CAPS[b] * (1 + REL) + 1e-9
+    if additionality <= 0.4:
+        assert C == pytest.approx(0.05 * sum(CAPS[b] for b in buyers), rel=1e-5)
+    else:
+        assert C < 0.05 * sum(CAPS[b] for b in buyers)
+    # the US limit binds: its price stays at its MAC at (requirement - limit), whatever a is
+    p_us = equilibrium_price([(power("USA"), BAUS["USA"])], BAUS["USA"] - CAPS["USA"] - 0.05 * CAPS["USA"])
+    assert res.price("USA_NDC") == pytest.approx(p_us, rel=1e-5)

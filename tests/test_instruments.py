@@ -12,6 +12,7 @@ Notation: ``R`` is the abatement a cap requires (covered BAU minus cap); a linea
 """
 
 import copy
+import math
 
 import pytest
 
@@ -889,3 +890,16 @@ def test_infeasible_behind_an_import_limit_names_the_importer():
     with pytest.raises(model.InfeasibleError) as info:
         model.solve(sc)
     assert "MB" in str(info.value)
+
+
+def test_no_negative_zeros_in_prices_or_rents():
+    # a one-way link whose limit does not bind: the quota rent is 0.0, not -0.0
+    lin = {"type": "linear", "slope": 1.0}
+    sc = {"name": "q", "jurisdictions": {"S": {"bau": 100.0, "mac": lin},
+                                         "B": {"bau": 100.0, "mac": {"type": "linear", "slope": 5.0}}},
+          "markets": {"S_M": {"members": ["S"], "cap": 90.0}, "B_M": {"members": ["B"], "cap": 99.0}},
+          "links": [{"markets": ["S_M", "B_M"], "direction": "one-way", "import_limit": 0.5}]}
+    res = model.solve(sc)
+    for frame, column in ((res.links, "quota_rent_usd_per_t"), (res.prices, "price_usd_per_t")):
+        for v in frame[column]:
+            assert math.copysign(1.0, v) == 1.0, (column, v)
