@@ -490,7 +490,7 @@ _HEADERS = {
     "eu_ets.yaml": "The EU ETS 2008-2030 under today's law (Directive (EU) 2023/959), as if known from 2008:\n"
                    "phase 2 average quantity, phase 3 line (1.74 %), phase 4 line (2.2 %, 4.3 %, 4.4 %, cuts of\n"
                    "90 and 27 Mt), back-loading, the MSR, and ETS II from 2027 as a separate, unlinked market.\n"
-                   "EU_ETS2 has no coverage and no cap before 2027; its prices before 2027 mean nothing.",
+                   "EU_ETS2 has no coverage and no cap before 2027: it is inactive, and the model reports no price.",
     "eu_ets_phase3.yaml": "EU ETS phase 3 (2013-2020): one EU-wide cap, 2084.3 Mt in 2013, falling by 1.74 % of the\n"
                           "phase 2 average annual quantity a year (Directive 2009/29/EC).",
     "eu_ets_2023.yaml": "The EU ETS from 2023 under the law of 2023, starting from the surplus the Commission\n"

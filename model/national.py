@@ -16,7 +16,7 @@ per country:
 
 * the cap is written the way each system writes it (see :data:`FACTS` for the sources):
   Korea relative to covered emissions, the UK as an absolute number, China as a rate times
-  output (an intensity cap), New Zealand (for which our data hold no cap) at covered BAU.
+  output (an intensity cap), New Zealand (for which our data hold no 2021 cap) at covered BAU.
 
 A market alone must abate :math:`A = c\,E^{BAU} - \bar E`; if :math:`A > 0` its price is
 :math:`p = \kappa\gamma (A / c E^{BAU})^{\beta}`, otherwise zero (or the price floor).
@@ -165,8 +165,9 @@ def build_2021() -> dict:
     * UK_ETS: the legal 2021 cap, 155.7 Mt (data/ets.csv). Coverage is chosen so that covered
       BAU equals 2021 verified emissions (107.8 Mt): the cap is slack. Auction reserve price
       GBP 22, converted at ICAP's 2021 rate.
-    * NZ_ETS: no cap figure in our data: cap = covered BAU (an assumption, stated in the
-      chapter). Floor NZD 20 and cost containment reserve (7 Mt at NZD 50), 2021 settings.
+    * NZ_ETS: no 2021 cap in our data (the limits in ets.csv start in 2022): cap = covered BAU
+      (an assumption, stated in the chapter). Floor NZD 20 and cost containment reserve (7 Mt
+      at NZD 50), 2021 settings.
     * CN_ETS: rate x output, see :func:`_china_cap`.
     """
     year = 2021

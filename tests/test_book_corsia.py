@@ -13,7 +13,7 @@ import model
 from model import corsia, data
 
 REL = 1e-6          # linear identities
-REL_CONVEX = 1e-4   # power MACs (outer approximation)
+REL_CONVEX = 1e-6   # power MACs (Newton steps): as tight as the exact relations
 FILE = ROOT / "scenarios" / "corsia.yaml"
 
 
@@ -156,6 +156,10 @@ def test_non_additional_credits_raise_emissions(solved):
         assert led_half.loc[t, "non_additional_credits_mt"] == pytest.approx(0.5 * credits, rel=1e-6)
         assert led.loc[t, "non_additional_credits_mt"] == pytest.approx(0.0, abs=1e-6)
         assert led_half.loc[t, "global_emissions_mt"] > led.loc[t, "global_emissions_mt"]
+        # the extra tonnes in the atmosphere are exactly the non-additional credits
+        extra = led_half.loc[t, "global_emissions_mt"] - led.loc[t, "global_emissions_mt"]
+        assert extra == pytest.approx(led_half.loc[t, "non_additional_credits_mt"], rel=1e-6)
+        assert led_half.loc[t, "integrity_gap_mt"] == pytest.approx(extra, rel=1e-6)
         # with real credits the world abates exactly the credits plus the operators' own cut
         assert led.loc[t, "global_bau_mt"] - led.loc[t, "global_emissions_mt"] == pytest.approx(
             led.loc[t, "credits_surrendered_mt"] + res.prices.set_index(["market", "period"])

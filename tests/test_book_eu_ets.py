@@ -16,7 +16,7 @@ from conftest import ROOT
 import model
 
 REL = 1e-6  # exact relations (caps, Hotelling ratios, MSR rule)
-REL_CONVEX = 1e-4  # equilibrium of the power MAC (sequential QP)
+REL_CONVEX = 1e-6  # equilibrium of the power MAC (Newton steps): as tight as the exact relations
 
 MAIN = ROOT / "scenarios" / "eu_ets.yaml"
 PHASE3 = ROOT / "scenarios" / "eu_ets_phase3.yaml"
@@ -237,6 +237,9 @@ def test_ets2_is_a_separate_market_with_its_own_price(main):
     cov2 = data["markets"]["EU_ETS2"]["coverage"]
     assert data["links"] == []
     assert cov2[2026] == 0.0 and cov2[2027] > 0.3
+    # before 2027 ETS II covers nothing and issues nothing: inactive, no price reported
+    assert e2.loc[:2026, "price_usd_per_t"].isna().all()
+    assert (e2.loc[:2026, "cap_mt"] == 0.0).all() and (e2.loc[:2026, "bank_mt"] == 0.0).all()
     assert data["markets"]["EU_ETS"]["coverage"] + cov2[2027] <= 1.0
     assert e2.loc[2027, "cap_mt"] == pytest.approx(1036.288784, rel=REL)  # Decision (EU) 2024/2951
     reference = 1036.288784 / (1 - 3 * 0.051)

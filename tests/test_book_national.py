@@ -197,6 +197,23 @@ def test_2021_model_prices_below_observed(y2021):
         assert y2021["controls"].price(m) < 0.5 * obs[m]
 
 
+def test_2021_nz_with_the_later_limit_prices_between_floor_and_trigger(y2021):
+    """Exercise 1: New Zealand's later overall limit (data/ets.csv), read as a 2021 cap, cuts
+    just past the floor's edge: the price is the closed-form MAC, above the floor and below the
+    reserve trigger, and nothing is withheld or released."""
+    sc = y2021["raw"]
+    limit = float(data.load_table("ets").set_index("ets_id").loc["NZ_ETS", "cap_mt"])
+    nz = {**sc["markets"]["NZ_ETS"], "cap": limit}
+    res = model.solve(y2021["scenario"].with_changes(markets={**sc["markets"], "NZ_ETS": nz}))
+    mac, base = member(sc, "NZ_ETS")
+    expected = mac["kappa"] * mac["gamma"] * ((base - limit) / base) ** mac["beta"]
+    assert res.price("NZ_ETS") == pytest.approx(expected, rel=REL)
+    assert nz["price_floor"] < expected < nz["cost_containment_reserve"]["trigger"]
+    r = row(res, "NZ_ETS")
+    assert r["withheld_mt"] == pytest.approx(0.0, abs=1e-6)
+    assert r["extra_allowances_mt"] == pytest.approx(0.0, abs=1e-6)
+
+
 @pytest.mark.parametrize("iso3", ["KOR", "GBR", "NZL", "CHN"])
 def test_implied_cut_inverts_the_curve(iso3):
     mac = data.power_mac(iso3)

@@ -14,7 +14,7 @@ from conftest import ROOT, equilibrium_price, supply_at
 import model
 from model import data
 
-REL_CONVEX = 1e-4   # power MACs (outer approximation)
+REL_CONVEX = 1e-6   # power MACs (Newton steps): as tight as the exact relations
 WCI = ROOT / "scenarios" / "wci.yaml"
 RGGI = ROOT / "scenarios" / "rggi.yaml"
 NS = ROOT / "scenarios" / "wci_nova_scotia.yaml"
@@ -97,7 +97,7 @@ def test_wci_linked_price_between_autarky_and_equal_to_bisection(wci):
     assert min(p_ca, p_qc) < linked.price("CA_ETS") < max(p_ca, p_qc)
     # the floors do not bind in 2030
     assert p > r["markets"]["CA_ETS"]["price_floor"]
-    # each abates its inverse MAC at the common price; Quebec (the stricter cap) buys
+    # each abates its inverse MAC at the common price; Quebec (the steeper curve) buys
     j = linked.jurisdictions.set_index("jurisdiction")
     for name in ("CA", "QC"):
         jr = r["jurisdictions"][name]
@@ -105,6 +105,20 @@ def test_wci_linked_price_between_autarky_and_equal_to_bisection(wci):
     assert p_qc > p_ca
     assert j.loc["QC", "net_purchases_mt"] > 0 > j.loc["CA", "net_purchases_mt"]
     assert j.loc["QC", "net_purchases_mt"] == pytest.approx(-j.loc["CA", "net_purchases_mt"], rel=1e-6)
+
+
+def test_wci_caps_equally_strict_quebec_dearer_by_its_curve(wci):
+    """The chapter's reading: the two caps cut about the same share of BAU; Quebec's higher
+    autarky price comes from Canada's larger kappa, so the price gap is a cost difference."""
+    _, r, _, alone = wci
+    cut = {j: 1 - r["markets"][f"{j}_ETS"]["cap"] / r["jurisdictions"][j]["bau"] for j in ("CA", "QC")}
+    assert abs(cut["QC"] - cut["CA"]) < 0.01
+    k = {j: r["jurisdictions"][j]["mac"]["kappa"] for j in ("CA", "QC")}
+    assert k["QC"] > k["CA"]
+    # with equal cuts the autarky prices would be in the ratio of the kappas; the small
+    # difference in cuts moves them by the cube of the ratio of the cuts
+    ratio = alone.price("QC_ETS") / alone.price("CA_ETS")
+    assert ratio == pytest.approx(k["QC"] / k["CA"] * (cut["QC"] / cut["CA"]) ** 3, rel=REL_CONVEX)
 
 
 def test_wci_washington_unlinked_and_dearest(wci):
