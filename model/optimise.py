@@ -91,6 +91,8 @@ INITIAL_BREAKPOINTS = 17
 #: HiGHS options. Regularisation of the QP Hessian is switched off: it would bias the solution
 #: of linear MACs by about 1e-7 relative.
 HIGHS_OPTIONS = {"output_flag": False, "qp_regularization_value": 0.0}
+#: QP regularisation used only to retry a QP on which HiGHS's active-set solver cycled.
+QP_REGULARIZATION = 1e-7
 #: Default limit (seconds) on each HiGHS solve: HiGHS's QP solver can cycle (see the README).
 TIME_LIMIT = 60.0
 #: A result whose convex curves' marginal costs differ from the price by more than this
@@ -473,8 +475,16 @@ def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMI
     solver = Highs()
     if not solver.available():
         raise SolveError("HiGHS is not available: install the 'highspy' package")
-    options = dict(HIGHS_OPTIONS, time_limit=float(time_limit))
+    n_vars = sum(len(comp) for comp in m.component_objects(pyo.Var, descend_into=False))
+    options = dict(HIGHS_OPTIONS, time_limit=float(time_limit), qp_iteration_limit=max(10_000, 20 * n_vars))
     res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
+    if res.termination_condition in (TerminationCondition.iterationLimit, TerminationCondition.maxTimeLimit):
+        # HiGHS's active-set QP solver can cycle on degenerate problems (e.g. a bank that may sit
+        # in either of two linked markets); its default regularisation breaks the cycle. The price
+        # accuracy check of the sequential QP still applies to the answer.
+        options.update(qp_regularization_value=QP_REGULARIZATION, qp_iteration_limit=2**31 - 1)
+        res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False,
+                           load_solutions=False)
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         if "infeasible" in str(res.termination_condition).lower():
             raise InfeasibleError(_diagnose(scenario), source=scenario.source)
@@ -732,6 +742,10 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     msr: dict = {}
     reserve: dict = {}
     rounds = 0
+    circulation = {}
+    for n in with_msr:
+        group = next(g for g in scenario.link_groups() if n in g)
+        circulation[n] = [k for k in group if k in scenario.markets and scenario.markets[k].banking]
     while True:
         m, values, abatement, named, iterations, gap = _solve_fixed_msr(scenario, segs, msr, tolerance, max_iterations, time_limit)
         if not with_msr:
@@ -739,7 +753,10 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
         rounds += 1
         new, change = {}, 0.0
         for n in with_msr:
-            bank = {t: values[("bank", (n, t))] for t in scenario.periods}
+            # allowances in circulation: the banks of every banking market linked to this one
+            # (units are fungible across links, so where a bank is held is arbitrary)
+            counted = circulation[n]
+            bank = {t: sum(values[("bank", (k, t))] for k in counted) for t in scenario.periods}
             intake, held = msr_intake(scenario.markets[n], bank, scenario.periods)
             for t in scenario.periods:
                 new[(n, t)] = intake[t]

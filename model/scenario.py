@@ -123,8 +123,9 @@ SCHEMA = [
      "in circulation) above `upper` sends `intake_rate` times it into the reserve in the next period "
      "(`rule: 2023`: but never more than the excess over `upper`, as since the 2023 reform); "
      "below `lower`, `release` Mt come back out of the reserve. Reserve holdings above "
-     "`invalidate_above` are cancelled. The count is this market's own bank: allowances banked "
-     "in a market linked to it are not counted."),
+     "`invalidate_above` are cancelled. The count is the bank of every banking market in this "
+     "market's link group (units are fungible across links); the intake comes out of this "
+     "market's cap."),
     ("markets.NAME.description", "string", "", "empty", "Free text."),
     ("credits", "mapping", "", "empty",
      "Offset programmes (CDM, Article 6.4, ...), by name: credits for abatement by hosts below a "

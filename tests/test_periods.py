@@ -591,3 +591,35 @@ def test_market_before_its_start_has_no_price_and_the_rest_is_unchanged():
     res = model.solve(raw)
     assert math.isnan(res.price("MB", 2025))
     assert res.price("MB", 2035) == pytest.approx(res.price("MB", 2030) * 1.05 ** 5, rel=1e-6)
+
+
+def test_msr_counts_the_bank_of_the_whole_link_group():
+    # A (with an MSR) and B are linked and both bank: where the bank sits is arbitrary, so the
+    # MSR counts the group's bank. Check the fixed point by hand: each intake follows the 2023
+    # rule on the group's bank of the period before, min(0.5 * bank, bank - 20); with the intakes
+    # taken out of A's caps, Hotelling prices p0 * 1.05^i and abatement p_t in each of the two
+    # jurisdictions (slope 1) use up exactly the allowances: 2 p0 (1 + 1.05 + 1.05^2 + 1.05^3)
+    # = 800 - (caps - intakes), the bank being empty at the end.
+    lin = {"type": "linear", "slope": 1.0}
+    years = [2020, 2021, 2022, 2023]
+    caps_a = {2020: 150, 2021: 80, 2022: 60, 2023: 50}
+    caps_b = {2020: 100, 2021: 90, 2022: 80, 2023: 70}
+    sc = {"periods": years, "discount_rate": 0.05,
+          "jurisdictions": {"X": {"bau": 100, "mac": lin}, "Y": {"bau": 100, "mac": lin}},
+          "markets": {"A": {"members": ["X"], "cap": caps_a, "banking": True,
+                            "msr": {"upper": 20, "lower": 0, "intake_rate": 0.5, "release": 0, "start": 2021}},
+                      "B": {"members": ["Y"], "cap": caps_b, "banking": True}},
+          "links": [["A", "B"]]}
+    res = model.solve(sc)
+    p = res.prices.set_index(["market", "period"])
+    group_bank = {t: p.loc[("A", t), "bank_mt"] + p.loc[("B", t), "bank_mt"] for t in years}
+    assert group_bank[2020] > 20.0  # the rule is active, and most of the bank could sit anywhere
+    for before, t in zip(years[:-1], years[1:], strict=True):
+        want = min(0.5 * group_bank[before], group_bank[before] - 20.0)
+        assert p.loc[("A", t), "msr_intake_mt"] == pytest.approx(want, rel=1e-6)
+    intakes = sum(p.loc[("A", t), "msr_intake_mt"] for t in years)
+    allowances = sum(caps_a.values()) + sum(caps_b.values()) - intakes
+    p0 = (800 - allowances) / (2 * sum(1.05 ** i for i in range(4)))
+    for i, t in enumerate(years):
+        assert res.price("A", t) == pytest.approx(p0 * 1.05 ** i, rel=1e-6)
+        assert res.price("B", t) == pytest.approx(p0 * 1.05 ** i, rel=1e-6)
