@@ -2,8 +2,9 @@
 
 Builds 200 jurisdictions with 20-step MACs in 10 markets over 40 annual periods, every market
 banking and every other pair of markets linked, with a 3% discount rate and caps falling 2% a
-year. Solves it through ``model.solve`` and as the same LP (one row per market and period, the
-same blocks, banks and flows) built with numpy and passed to highspy; checks that both give
+year. Solves it through ``model.solve`` and as the same LP (one row per market and period, an
+equality for a banking market as in the model, the same blocks, banks and flows) built with numpy
+and passed to highspy; checks that both give
 the same prices and prints both times and their ratio.
 Run: ``python benchmarks/bench_multi_period.py [N_JURISDICTIONS] [N_PERIODS]``.
 """
@@ -66,8 +67,10 @@ def direct(raw):
                 rhs[row[(m, t)]] += jd["bau"]
                 for s in jd["mac"]["steps"]:
                     entries.append((row[(m, t)], column(d * s["cost"], 0.0, s["quantity"]), 1.0))
-        for k, t in enumerate(years if market.get("banking") else []):  # bank at the end of t: t -> t+1
-            c = column(0.0, 0.0, 0.0 if k == len(years) - 1 else highspy.kHighsInf)
+        # bank at the end of t: t -> t+1. As in the model, a banking market keeps its surplus (its
+        # row is an equality) and what is left after the last period stays in the bank.
+        for k, t in enumerate(years if market.get("banking") else []):
+            c = column(0.0, 0.0, highspy.kHighsInf)
             entries.append((row[(m, t)], c, -1.0))
             if k + 1 < len(years):
                 entries.append((row[(m, years[k + 1])], c, 1.0))
@@ -85,7 +88,8 @@ def direct(raw):
     lp.num_col_, lp.num_row_ = len(cost), len(row)
     lp.col_cost_ = np.array(cost)
     lp.col_lower_, lp.col_upper_ = np.array(lower), np.array(upper)
-    lp.row_lower_, lp.row_upper_ = rhs, np.full(len(row), highspy.kHighsInf)
+    banking = np.array([bool(raw["markets"][m].get("banking")) for (m, _t) in row])
+    lp.row_lower_, lp.row_upper_ = rhs, np.where(banking, rhs, highspy.kHighsInf)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = np.searchsorted(rows_, np.arange(len(row) + 1)).astype(np.int32)
     lp.a_matrix_.index_ = cols_.astype(np.int32)

@@ -494,9 +494,9 @@ def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMI
         raise SolveError(f"HiGHS stopped with status {res.termination_condition}")
     res.solution_loader.load_vars()
     duals = res.solution_loader.get_duals()
-    values = {(comp.name, index): v.value for comp in m.component_objects(pyo.Var, descend_into=False)
-              for index, v in comp.items()}
-    abatement = {key: sum(pyo.value(v) for v in m.abatement_terms[key]) for key in segs}
+    values = {(comp.name, index): value for comp in m.component_objects(pyo.Var, descend_into=False)
+              for index, value in comp.extract_values().items()}
+    abatement = {key: sum(v.value for v in m.abatement_terms[key]) for key in segs}
     named = {}
     for comp in (m.balance, m.supply, m.credit, m.limit, m.no_adjustment):
         for key, con in comp.items():
