@@ -208,6 +208,61 @@ def test_ets_consistent_with_subnational_table():
     # Quebec: the caps quoted in the rule text agree with subnational.csv
     for year in (2021, 2030):
         assert f"{rule[('CA_QC', 'cap', year)]:.2f}" in ets.loc["CA_QC", "cap_rule"]
+    # RGGI: the 2021 auction reserve price and CCR trigger (USD per short ton) in USD per tonne
+    short_ton = rule[("RGGI", "short_ton", 2021)]
+    assert ets.loc["RGGI", "price_floor"] == pytest.approx(rule[("RGGI", "reserve_price", 2021)] / short_ton, abs=0.005)
+    assert ets.loc["RGGI", "price_ceiling"] == pytest.approx(rule[("RGGI", "ccr_trigger", 2021)] / short_ton, abs=0.005)
+    # Nova Scotia: the 2020 minimum auction price, in the row's currency
+    assert ets.loc["CA_NS", "price_currency"] == "CAD"
+    assert ets.loc["CA_NS", "price_floor"] == rule[("CA_NS", "reserve_price", 2020)]
+    assert ets.loc["US_CA", "price_floor"] == rule[("US_CA", "reserve_price", 2022)]
+
+
+def test_ets_prices_say_their_year():
+    ets = data.load_table("ets")
+    priced = ets[ets["price_floor"].notna() | ets["price_ceiling"].notna()]
+    for row in priced.itertuples():
+        assert re.search(r"\b20\d\d\b", str(row.reserves)), f"{row.ets_id}: reserves should give the year of the prices"
+
+
+GAP_COLUMNS = ("coverage_share_pct", "cap_mt", "cap_year", "auction_share_pct", "price_floor", "price_ceiling",
+               "reserves", "covered_emissions_2022_mt")
+KEY_COLUMNS = ("coverage_share_pct", "cap_mt", "price_floor", "covered_emissions_2022_mt")
+
+
+def _readme_gaps() -> dict[tuple[str, str], str]:
+    """(ets_id, column) -> status, from the table under '## Gaps and not-applicable cells' of data/README.md."""
+    text = (data.data_dir() / "README.md").read_text()
+    section = text.split("## Gaps and not-applicable cells", 1)[1].split("\n## ", 1)[0]
+    gaps = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 4 or cells[0] in ("system", "---"):
+            continue
+        system, columns, status, why = cells
+        assert status in ("not applicable", "not found"), line
+        assert len(why) > 15, f"{system}: say why the cell is empty"
+        for column in columns.split(","):
+            key = (system, column.strip())
+            assert key not in gaps, f"{key} listed twice"
+            gaps[key] = status
+    return gaps
+
+
+def test_ets_gaps_are_listed():
+    ets = data.load_table("ets").set_index("ets_id")
+    gaps = _readme_gaps()
+    assert set(KEY_COLUMNS) <= set(GAP_COLUMNS)
+    in_force = ets[ets["in_force_2022"]]
+    empty = {(system, column) for system, row in in_force.iterrows() for column in GAP_COLUMNS if pd.isna(row[column])}
+    missing = sorted(empty - set(gaps))
+    assert not missing, f"empty cells of in-force systems not listed in data/README.md: {missing}"
+    stale = sorted(set(gaps) - empty)
+    assert not stale, f"cells listed as gaps in data/README.md that are filled or not in force: {stale}"
+    # the cells that cannot apply
+    assert gaps[("CN_ETS", "cap_mt")] == "not applicable"
+    assert gaps[("DE_NEHS", "price_floor")] == "not applicable"
+    assert ets.loc["RGGI", "auction_share_pct"] == 100
 
 
 def test_korea_covered_is_the_2022_annual_cap():

@@ -155,7 +155,9 @@ RESOURCES = [
                     "Saitama, Oregon). Hand-curated from the regulations, ICAP factsheets and official or press reports "
                     "of them, cited per row; covered_basis says what each covered_emissions_2022_mt is (verified "
                     "emissions, a cap, or the latest earlier year). checked = True only where every figure of the row "
-                    "was read in the primary document itself; checked = False rows quote ICAP or a report of the source.",
+                    "was read in the primary document itself; checked = False rows quote ICAP or a report of the source. "
+                    "Every empty cell of a system in force in 2022 is listed in data/README.md ('Gaps and "
+                    "not-applicable cells') as not applicable or not found.",
      "sources": [LAWS, ICAP_SR, EEA, ETS_REPORTS], "primaryKey": ["ets_id"],
      "fields": [string("ets_id", "identifier", required=True, pattern="[A-Z0-9_]+"), string("name", "name", required=True),
                 string("level", "level", required=True, enum=["regional", "national", "subnational", "sectoral"]),
@@ -168,8 +170,10 @@ RESOURCES = [
                 integer("cap_year", "year", "year of cap_mt", 2005, 2035, required=False),
                 string("cap_rule", "trajectory rule of the cap"),
                 num("auction_share_pct", "%", "share of allowances auctioned", maximum=100),
-                num("price_floor", "local currency/t", "auction reserve or minimum price", maximum=1000),
-                num("price_ceiling", "local currency/t", "price ceiling or reserve trigger", maximum=1000),
+                num("price_floor", "local currency/t", "auction reserve or minimum price; its year is in reserves "
+                    "(RGGI: converted from USD per short ton)", maximum=1000),
+                num("price_ceiling", "local currency/t", "price ceiling or reserve trigger; its year is in reserves "
+                    "(RGGI: converted from USD per short ton)", maximum=1000),
                 string("price_currency", "currency of price_floor and price_ceiling", required=True, pattern="[A-Z]{3}"),
                 string("reserves", "reserves and other price or quantity controls"),
                 boolean("in_force_2022", "in force in 2022 (for the ICAP 17% comparison)"),
