@@ -478,7 +478,7 @@ def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMI
     n_vars = sum(len(comp) for comp in m.component_objects(pyo.Var, descend_into=False))
     options = dict(HIGHS_OPTIONS, time_limit=float(time_limit), qp_iteration_limit=max(10_000, 20 * n_vars))
     res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
-    if res.termination_condition in (TerminationCondition.iterationLimit, TerminationCondition.maxTimeLimit):
+    if res.termination_condition == TerminationCondition.iterationLimit:
         # HiGHS's active-set QP solver can cycle on degenerate problems (e.g. a bank that may sit
         # in either of two linked markets); its default regularisation breaks the cycle. The price
         # accuracy check of the sequential QP still applies to the answer.
@@ -488,7 +488,7 @@ def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMI
     if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
         if "infeasible" in str(res.termination_condition).lower():
             raise InfeasibleError(_diagnose(scenario), source=scenario.source)
-        if "time" in str(res.termination_condition).lower():
+        if res.termination_condition == TerminationCondition.maxTimeLimit:
             raise SolveError(f"HiGHS stopped at its time limit of {time_limit:g} s: pass a larger "
                              "time_limit to model.solve, or make the scenario smaller")
         raise SolveError(f"HiGHS stopped with status {res.termination_condition}")
@@ -742,10 +742,11 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     msr: dict = {}
     reserve: dict = {}
     rounds = 0
-    circulation = {}
-    for n in with_msr:
-        group = next(g for g in scenario.link_groups() if n in g)
-        circulation[n] = [k for k in group if k in scenario.markets and scenario.markets[k].banking]
+    # allowances in circulation: the banks of every banking market linked to an MSR market
+    # (units are fungible across links, so where a bank is held is arbitrary)
+    group_of = {n: g for g in scenario.link_groups() for n in g}
+    circulation = {n: [k for k in group_of[n] if k in scenario.markets and scenario.markets[k].banking]
+                   for n in with_msr}
     while True:
         m, values, abatement, named, iterations, gap = _solve_fixed_msr(scenario, segs, msr, tolerance, max_iterations, time_limit)
         if not with_msr:
@@ -753,10 +754,7 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
         rounds += 1
         new, change = {}, 0.0
         for n in with_msr:
-            # allowances in circulation: the banks of every banking market linked to this one
-            # (units are fungible across links, so where a bank is held is arbitrary)
-            counted = circulation[n]
-            bank = {t: sum(values[("bank", (k, t))] for k in counted) for t in scenario.periods}
+            bank = {t: sum(values[("bank", (k, t))] for k in circulation[n]) for t in scenario.periods}
             intake, held = msr_intake(scenario.markets[n], bank, scenario.periods)
             for t in scenario.periods:
                 new[(n, t)] = intake[t]
