@@ -14,11 +14,11 @@ Units: MtCO2e (emissions, caps), USD/tCO2e (prices, marginal costs), million USD
 from .errors import InfeasibleError, ScenarioError
 from .mac import MAC, Linear, Polynomial, Power, Steps
 from .optimise import SolveError
-from .results import COLUMNS, Results, compare, solve
+from .results import COLUMNS, Results, compare, gains, solve
 from .scenario import Scenario, load_scenario
 
 __all__ = [
-    "load_scenario", "solve", "compare", "autarky", "Scenario", "Results", "COLUMNS",
+    "load_scenario", "solve", "compare", "gains", "autarky", "Scenario", "Results", "COLUMNS",
     "ScenarioError", "InfeasibleError", "SolveError",
     "MAC", "Linear", "Polynomial", "Steps", "Power",
 ]

@@ -28,8 +28,8 @@ def _parser() -> argparse.ArgumentParser:
                                      "columns.csv (units) to --out.")
     run.add_argument("file", help="scenario file (YAML)")
     run.add_argument("--out", metavar="DIR", help="directory for the CSV results (default: print only)")
-    run.add_argument("--tolerance", type=float, default=1e-7,
-                     help="relative price tolerance for polynomial and power curves (default 1e-7)")
+    run.add_argument("--tolerance", type=float, default=1e-9,
+                     help="relative price tolerance for polynomial and power curves (default 1e-9, as model.solve)")
     run.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                      help="limit on each HiGHS solve (default 60 s)")
     check = sub.add_parser("check", help="validate a scenario file without solving",

@@ -73,6 +73,7 @@ bank path by the rule, and repeat until they stop changing (:func:`msr_intake`).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass, field
 
@@ -98,14 +99,16 @@ TIME_LIMIT = 60.0
 #: A result whose convex curves' marginal costs differ from the price by more than this
 #: (relative) is an error, not an answer.
 REQUIRED_ACCURACY = 1e-4
-#: Prices below this (USD/t) count as zero when judging the relative gap.
-PRICE_FLOOR = 1e-6
+#: Prices below this (USD/t) count as zero when judging the relative gap (a numerical
+#: threshold, not the price-floor instrument).
+PRICE_EPSILON = 1e-6
 #: Floor of the curvature H used in a Newton step, as a share of MAC(max)/max.
 CURVATURE_FLOOR = 1e-6
-#: Fixed-point iterations allowed for the market stability reserve, and their tolerance (Mt).
 #: Cost (USD/t) of cancelling allowances when a bank is full: tiny, so that a surplus is
 #: cancelled only when it cannot be banked. A period with cancellations has price 0.
 CANCEL_COST = 1e-6
+#: Fixed-point iterations allowed for the market stability reserve, and their tolerance (in
+#: units of :func:`quantity_scale`, so relative to the scenario's size).
 MSR_ITERATIONS = 200
 MSR_TOLERANCE = 1e-6
 
@@ -129,7 +132,7 @@ class Solution:
     price_accuracy: float  # max relative gap between true MAC and price, convex curves
     seconds: float
     bank: dict = field(default_factory=dict)  # (market, period) -> Mt at the end of the period
-    withheld: dict = field(default_factory=dict)  # (market, period) -> Mt/yr withdrawn at the floor
+    withheld: dict = field(default_factory=dict)  # (market, period) -> Mt/yr withdrawn at the floor, net of returns
     extra: dict = field(default_factory=dict)  # (market, period) -> Mt/yr sold at the ceiling or from the CCR
     shortfall: dict = field(default_factory=dict)  # (market, period) -> Mt/yr
     msr_intake: dict = field(default_factory=dict)  # (market, period) -> Mt, net of releases
@@ -139,6 +142,8 @@ class Solution:
     issued: dict = field(default_factory=dict)  # (programme, host, period) -> credits/yr
     segment_price: dict = field(default_factory=dict)  # (jurisdiction, owner, period) -> USD/t it faces
     unused: dict = field(default_factory=dict)  # (market, period) -> Mt/yr of allowances expiring unused
+    returned: dict = field(default_factory=dict)  # (market, period) -> Mt/yr of withheld allowances sold again
+    sale_price: dict = field(default_factory=dict)  # (market, period) -> USD/t earned by sales without adjustment
     msr_iterations: int = 0
 
 
@@ -267,8 +272,17 @@ def _blocks(segs: dict, breakpoints: dict | None) -> dict:
     return blocks
 
 
+def quantity_scale(segs: dict) -> float:
+    """The unit (in Mt) in which the model is written to HiGHS: a power of ten near 1% of the
+    median segment's BAU, so that variables are of order 1-100 whatever units the scenario
+    uses. Prices (duals) do not depend on it: quantities and the objective are divided by it."""
+    sizes = sorted(seg[0] for seg in segs.values() if seg[0] > 0)
+    return 10.0 ** round(math.log10(sizes[len(sizes) // 2]) - 2) if sizes else 1.0
+
+
 def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | None = None,
-                segs: dict | None = None) -> pyo.ConcreteModel:
+                segs: dict | None = None, shut: frozenset = frozenset(),
+                no_short: frozenset = frozenset(), returnable: dict | None = None) -> pyo.ConcreteModel:
     """Assemble the Pyomo model of the scenario.
 
     Parameters
@@ -280,6 +294,15 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
         curves enter as the piecewise-linear merit order of :func:`initial_breakpoints`.
     msr : dict, optional
         (market, period) -> net intake into the market stability reserve, Mt.
+    shut, no_short : frozenset, optional
+        (market, period) pairs whose exports are closed, and whose `conduct` shortfall is ruled
+        out (the `shortfall: own` reading, see :func:`solve_scenario`).
+    returnable : dict, optional
+        (market, period) -> Mt/yr of allowances withheld in earlier periods that may be offered
+        again at the floor (``unsold: return``), from :func:`unsold_stock`.
+
+    Every quantity is written in units of :func:`quantity_scale` (``m.scale`` Mt) and the
+    objective in ``m.scale`` MUSD, so the duals are prices in USD/t whatever the scale.
 
     Returns the model. Its constraints ``m.balance[market, t]``, ``m.supply[programme, t]``,
     ``m.credit[host, programme, t]`` and ``m.limit[link, importer, t]`` carry the prices;
@@ -288,6 +311,12 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
     """
     segs = segments(scenario) if segs is None else segs
     msr = msr or {}
+    returnable = returnable or {}
+    S = quantity_scale(segs)
+
+    def Q(x):  # a quantity in Mt, in the model's units
+        return None if x is None else x / S
+
     T = scenario.periods
     d = {t: scenario.discount_factor(t) * scenario.years(t) for t in T}  # weight of a yearly amount
     capped = {n: mk for n, mk in scenario.markets.items() if mk.capped}
@@ -304,10 +333,10 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
     def q_bounds(_m, j, o, t):
         bau, mac, _s = segs[(j, o, t)]
         low = max(0.0, baseline_gap.get((j, o, t), 0.0))
-        return (low, mac.max_abatement(bau))
+        return (Q(low), Q(mac.max_abatement(bau)))
 
     m.abate = pyo.Var(smooth, bounds=q_bounds, doc="abatement of segments with smooth MACs, Mt/yr")
-    m.block = pyo.Var(list(blocks), bounds=lambda _m, j, o, t, k: (0.0, blocks[(j, o, t, k)][0]),
+    m.block = pyo.Var(list(blocks), bounds=lambda _m, j, o, t, k: (0.0, Q(blocks[(j, o, t, k)][0])),
                       doc="abatement in a merit-order block, Mt/yr")
     terms: dict = {key: [] for key in segs}
     for (j, o, t, k) in blocks:
@@ -322,7 +351,7 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
     # Lower bounds for block-represented host segments with a baseline below BAU.
     m.own_effort = pyo.Constraint(
         [k for k, g in baseline_gap.items() if g > 0 and k in segs and k not in smooth],
-        rule=lambda _m, j, o, t: q(j, o, t) >= baseline_gap[(j, o, t)])
+        rule=lambda _m, j, o, t: q(j, o, t) >= Q(baseline_gap[(j, o, t)]))
 
     # Market instruments.
     def idx(pred):
@@ -332,32 +361,37 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
 
     def bank_bounds(_m, n, t):
         mk = capped[n]
-        low = 0.0 if not mk.borrowing else (-mk.borrow_limit if mk.borrow_limit is not None else None)
+        low = 0.0 if not mk.borrowing else (-Q(mk.borrow_limit) if mk.borrow_limit is not None else None)
         if t == T[-1]:
             low = 0.0  # borrowing must be repaid
-        return (low, mk.bank_limit)
+        return (low, Q(mk.bank_limit))
 
     m.bank = pyo.Var(bank_idx, bounds=bank_bounds, doc="bank at the end of the period, Mt")
     m.withheld = pyo.Var(idx(lambda mk: mk.price_floor is not None),
-                         bounds=lambda _m, n, t: (0.0, capped[n].auction_share[t] * capped[n].cap[t]),
+                         bounds=lambda _m, n, t: (0.0, Q(capped[n].auction_share[t] * capped[n].cap[t])),
                          doc="allowances withdrawn at the price floor, Mt/yr")
+    m.returned = pyo.Var(idx(lambda mk: mk.price_floor is not None and mk.unsold == "return"),
+                         bounds=lambda _m, n, t: (0.0, Q(returnable.get((n, t), 0.0))),
+                         doc="withheld allowances offered again at the floor price, Mt/yr")
     m.ceiling = pyo.Var(idx(lambda mk: mk.price_ceiling is not None), bounds=(0.0, None),
                         doc="allowances sold at the price ceiling, Mt/yr")
     m.ccr = pyo.Var(idx(lambda mk: mk.ccr_volume is not None),
-                    bounds=lambda _m, n, t: (0.0, capped[n].ccr_volume[t]),
+                    bounds=lambda _m, n, t: (0.0, Q(capped[n].ccr_volume[t])),
                     doc="allowances released from the cost-containment reserve, Mt/yr")
-    m.shortfall = pyo.Var(idx(lambda mk: mk.obligation == "conduct"), bounds=(0.0, None),
+    m.shortfall = pyo.Var(idx(lambda mk: mk.obligation == "conduct"),
+                          bounds=lambda _m, n, t: (0.0, 0.0 if (n, t) in no_short else None),
                           doc="shortfall of a conduct obligation, Mt/yr")
     m.cancel = pyo.Var([(n, t) for n, mk in capped.items() if mk.banking and mk.bank_limit is not None for t in T],
                        bounds=(0.0, None), doc="allowances cancelled because the bank is full, Mt/yr")
-    m.flow = pyo.Var([(i, a, b, t) for (i, a, b) in edges for t in T], bounds=(0.0, None),
+    m.flow = pyo.Var([(i, a, b, t) for (i, a, b) in edges for t in T],
+                     bounds=lambda _m, i, a, b, t: (0.0, 0.0 if (a, t) in shut else None),
                      doc="units sent from a to b along link i, per year")
     issued_idx = [(h, c.name, t) for c in scenario.credits.values() for h in c.hosts for t in T
                   if (h, c.name, t) in segs]
     m.issued = pyo.Var(issued_idx, bounds=(0.0, None), doc="credits issued to a host, per year")
 
     def flows_in(n, t):
-        return [(scenario.links[i].exchange_rate, m.flow[i, a, b, t]) for (i, a, b) in edges if b == n]
+        return [(scenario.links[i].rate(a, b), m.flow[i, a, b, t]) for (i, a, b) in edges if b == n]
 
     def flows_out(n, t, with_ca=True):
         return [m.flow[i, a, b, t] for (i, a, b) in edges
@@ -369,15 +403,15 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
         lhs = pyo.quicksum(q(*key) for key in covered)
         if (n, t) in m.withheld:
             lhs -= m.withheld[n, t]
-        for var in (m.ceiling, m.ccr, m.shortfall):
+        for var in (m.ceiling, m.ccr, m.shortfall, m.returned):
             if (n, t) in var:
                 lhs += var[n, t]
         lhs += pyo.quicksum(r * f for r, f in flows_in(n, t)) - pyo.quicksum(flows_out(n, t))
         if mk.banking:
             i = T.index(t)
-            previous = m.bank[n, T[i - 1]] if i > 0 else mk.initial_bank
+            previous = m.bank[n, T[i - 1]] if i > 0 else Q(mk.initial_bank)
             lhs += (previous - m.bank[n, t]) / scenario.years(t)
-        required = sum(segs[key][0] for key in covered) - mk.cap[t] + msr.get((n, t), 0.0) / scenario.years(t)
+        required = Q(sum(segs[key][0] for key in covered) - mk.cap[t] + msr.get((n, t), 0.0) / scenario.years(t))
         if mk.banking:
             # a banking market keeps its surplus: it is banked (also at the end of the last period:
             # allowances do not expire), or cancelled only when the bank is full
@@ -399,7 +433,7 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
         doc="sales without corresponding adjustment: at most the seller's abatement below BAU")
 
     m.credit = pyo.Constraint(issued_idx, rule=lambda _m, h, c, t: scenario.credits[c].additionality[t]
-                              * m.issued[h, c, t] <= q(h, c, t) - baseline_gap[(h, c, t)],
+                              * m.issued[h, c, t] <= q(h, c, t) - Q(baseline_gap[(h, c, t)]),
                               doc="credits: additionality x issued <= abatement below the baseline")
     m.supply = pyo.Constraint(list(scenario.credits), list(T), rule=lambda _m, c, t: (
         pyo.quicksum(m.issued[h, c, t] for h in scenario.credits[c].hosts if (h, c, t) in m.issued)
@@ -418,7 +452,7 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
                     bound = min(bound, link.import_limit_mt[t])
                 limits[(i, b, t)] = bound
     m.limit = pyo.Constraint(list(limits), rule=lambda _m, i, b, t: pyo.quicksum(
-        m.flow[i, a, bb, t] for (ii, a, bb) in edges if ii == i and bb == b) <= limits[(i, b, t)],
+        m.flow[i, a, bb, t] for (ii, a, bb) in edges if ii == i and bb == b) <= Q(limits[(i, b, t)]),
         doc="import limit of a link, units per year")
 
     # Objective: discounted costs; convex curves separately (Newton terms).
@@ -426,7 +460,7 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
     for key, (_size, cost) in blocks.items():
         other.append(d[key[2]] * cost * m.block[key])
     for (j, o, t) in quadratic:
-        other.append(d[t] * 0.5 * segs[(j, o, t)][1].slope * m.abate[j, o, t] ** 2)
+        other.append(d[t] * 0.5 * segs[(j, o, t)][1].slope * S * m.abate[j, o, t] ** 2)
     for n, mk in scenario.markets.items():
         if mk.tax is not None:
             for j in mk.members:
@@ -435,6 +469,8 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
                         other.append(-d[t] * mk.tax[t] * q(j, n, t))
     for (n, t) in m.withheld:
         other.append(-d[t] * capped[n].price_floor[t] * m.withheld[n, t])
+    for (n, t) in m.returned:
+        other.append(d[t] * capped[n].price_floor[t] * m.returned[n, t])
     for (n, t) in m.ceiling:
         other.append(d[t] * capped[n].price_ceiling[t] * m.ceiling[n, t])
     for (n, t) in m.ccr:
@@ -451,13 +487,14 @@ def build_model(scenario: Scenario, expansion: dict | None = None, msr: dict | N
 
     def newton_term(key):
         q0, mc, h = expansion[key]
-        dq = m.abate[key] - q0
-        return d[key[2]] * (mc * dq + 0.5 * h * dq * dq)
+        dq = m.abate[key] - Q(q0)
+        return d[key[2]] * (mc * dq + 0.5 * h * S * dq * dq)
 
     m.cost = pyo.Objective(expr=m.other_cost + pyo.quicksum(newton_term(k) for k in expanded),
                            sense=pyo.minimize, doc="discounted cost (less constants), MUSD")
     m.segments = segs
     m.weights = d
+    m.scale = S
     return m
 
 
@@ -478,10 +515,11 @@ def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMI
     n_vars = sum(len(comp) for comp in m.component_objects(pyo.Var, descend_into=False))
     options = dict(HIGHS_OPTIONS, time_limit=float(time_limit), qp_iteration_limit=max(10_000, 20 * n_vars))
     res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
-    if res.termination_condition == TerminationCondition.iterationLimit:
+    if res.termination_condition in (TerminationCondition.iterationLimit, TerminationCondition.error):
         # HiGHS's active-set QP solver can cycle on degenerate problems (e.g. a bank that may sit
-        # in either of two linked markets); its default regularisation breaks the cycle. The price
-        # accuracy check of the sequential QP still applies to the answer.
+        # in either of two linked markets), or stop with an error on a badly conditioned Hessian;
+        # its default regularisation breaks the cycle. The price accuracy check of the sequential
+        # QP still applies to the answer.
         options.update(qp_regularization_value=QP_REGULARIZATION, qp_iteration_limit=2**31 - 1)
         res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False,
                            load_solutions=False)
@@ -494,16 +532,17 @@ def _solve_once(m, scenario: Scenario, segs: dict, time_limit: float = TIME_LIMI
         raise SolveError(f"HiGHS stopped with status {res.termination_condition}")
     res.solution_loader.load_vars()
     duals = res.solution_loader.get_duals()
-    values = {(comp.name, index): value for comp in m.component_objects(pyo.Var, descend_into=False)
+    S = m.scale
+    values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
               for index, value in comp.extract_values().items()}
-    abatement = {key: sum(v.value for v in m.abatement_terms[key]) for key in segs}
+    abatement = {key: S * sum(v.value for v in m.abatement_terms[key]) for key in segs}
     named = {}
     for comp in (m.balance, m.supply, m.credit, m.limit, m.no_adjustment):
         for key, con in comp.items():
             named[(comp.name, key)] = _dual(duals, con)
     for key, con in m.balance.items():
         slack = pyo.value(con.body) - pyo.value(con.lower)
-        named[("unused", key)] = max(slack, 0.0) + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0)
+        named[("unused", key)] = S * (max(slack, 0.0) + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0))
     return values, abatement, named
 
 
@@ -545,7 +584,7 @@ def _gap(mac, q: float, bau: float, p: float, low: float = 0.0) -> float:
         excess = max(0.0, p - true_mc)  # at the lower bound the MAC may be above the price
     else:
         excess = abs(true_mc - p)
-    return excess / max(p, true_mc, PRICE_FLOOR) if excess > 0 else 0.0
+    return excess / max(p, true_mc, PRICE_EPSILON) if excess > 0 else 0.0
 
 
 def _line_search(m, segs: dict, convex: list, x0: dict, x1: dict, q0: dict, q1: dict) -> float:
@@ -559,11 +598,15 @@ def _line_search(m, segs: dict, convex: list, x0: dict, x1: dict, q0: dict, q1: 
     """
     shared = [k for k in x1 if k in x0 and not (k[0] == "abate" and k[1] in convex)]
     comps = {k: getattr(m, k[0])[k[1]] for k in shared}
+    S = m.scale
 
     def other_at(alpha):
+        # the objective's other terms (a tax, say) may depend on the convex segments' abatement too
         for k, var in comps.items():
-            var.set_value(x0[k] + alpha * (x1[k] - x0[k]), skip_validation=True)
-        return pyo.value(m.other_cost)
+            var.set_value((x0[k] + alpha * (x1[k] - x0[k])) / S, skip_validation=True)
+        for key in convex:
+            m.abate[key].set_value((q0[key] + alpha * (q1[key] - q0[key])) / S, skip_validation=True)
+        return S * pyo.value(m.other_cost)
 
     f0, fh, f1 = other_at(0.0), other_at(0.5), other_at(1.0)
     a2 = 2 * (f1 - 2 * fh + f0)
@@ -600,16 +643,17 @@ def _inactive(scenario: Scenario, m, segs: dict, n: str, t) -> bool:
         return False
     if mk.banking:
         i = scenario.periods.index(t)
-        before = pyo.value(m.bank[n, scenario.periods[i - 1]]) if i else mk.initial_bank
-        if abs(before) > 1e-9 or abs(pyo.value(m.bank[n, t])) > 1e-9:
+        before = m.scale * pyo.value(m.bank[n, scenario.periods[i - 1]]) if i else mk.initial_bank
+        if abs(before) > 1e-9 * m.scale or abs(pyo.value(m.bank[n, t])) > 1e-9:
             return False
     return True
 
 
-def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict, dict]:
-    """Undiscounted prices of markets and programmes, quota rents, and each segment's price."""
+def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict, dict, dict]:
+    """Undiscounted prices of markets and programmes, quota rents, each segment's price, and the
+    price that sales without corresponding adjustment earn (per market and period)."""
     w = m.weights
-    price, rent, seg_price = {}, {}, {}
+    price, rent, seg_price, sale_price = {}, {}, {}, {}
     for n, mk in scenario.markets.items():
         for t in scenario.periods:
             if mk.capped:
@@ -626,22 +670,27 @@ def _prices(scenario: Scenario, m, segs: dict, named: dict) -> tuple[dict, dict,
     for (comp, key), value in named.items():
         if comp == "limit":
             rent[key] = max(0.0, -value) / w[key[2]]  # 0.0 first: never -0.0
+        if comp == "no_adjustment":
+            sale_price[key] = max(0.0, -value) / w[key[1]]
     for (j, o, t) in segs:
         if o in scenario.markets:
             mk = scenario.markets[o]
             seg_price[(j, o, t)] = price[(o, t)] + (mk.tax[t] if mk.tax is not None and mk.capped else 0.0)
             # abatement that may be sold without corresponding adjustment earns the buyer's price too
-            seg_price[(j, o, t)] += max(0.0, -named.get(("no_adjustment", (o, t)), 0.0)) / w[t]
+            seg_price[(j, o, t)] += sale_price.get((o, t), 0.0)
         else:
             seg_price[(j, o, t)] = max(0.0, -named.get(("credit", (j, o, t)), 0.0)) / w[t]
-    return price, rent, seg_price
+    return price, rent, seg_price, sale_price
 
 
 def _solve_fixed_msr(scenario: Scenario, segs: dict, msr: dict, tolerance: float, max_iterations: int,
-                     time_limit: float = TIME_LIMIT) -> tuple:
+                     time_limit: float = TIME_LIMIT, closed: tuple = (frozenset(), frozenset())) -> tuple:
     """Solve with given MSR intakes; sequential QP for convex curves. Returns (model, values,
-    abatement, named duals, iterations, price gap)."""
-    m = build_model(scenario, msr=msr, segs=segs)
+    abatement, named duals, iterations, price gap). ``closed`` holds the (market, period) pairs
+    whose exports are shut and whose shortfall is ruled out (``shortfall: own``), and the
+    allowances that may be returned at the floor (``unsold: return``)."""
+    shut, no_short, returnable = closed
+    m = build_model(scenario, msr=msr, segs=segs, shut=shut, no_short=no_short, returnable=returnable)
     values, abatement, named = _solve_once(m, scenario, segs, time_limit)
     convex = [k for k, v in segs.items() if v[1].representation == "convex"]
     baseline_gap = _gap_of_baseline(scenario, segs)
@@ -654,10 +703,11 @@ def _solve_fixed_msr(scenario: Scenario, segs: dict, msr: dict, tolerance: float
             bau, mac, _s = segs[key]
             qk = current_q[key]
             expansion[key] = (qk, mac.marginal(qk, bau), _curvature(mac, qk, bau))
-        m = build_model(scenario, expansion, msr=msr, segs=segs)
+        m = build_model(scenario, expansion, msr=msr, segs=segs, shut=shut, no_short=no_short,
+                        returnable=returnable)
         values, abatement, named = _solve_once(m, scenario, segs, time_limit)
         iteration += 1
-        _p, _r, seg_price = _prices(scenario, m, segs, named)
+        _p, _r, seg_price, _s = _prices(scenario, m, segs, named)
         gap = max(_gap(segs[k][1], abatement[k], segs[k][0], seg_price[k], baseline_gap.get(k, 0.0)) for k in convex)
         if gap <= tolerance or (gap <= REQUIRED_ACCURACY and gap > 0.5 * previous):
             break  # converged, or stalled at the solver's precision within the required accuracy
@@ -738,7 +788,92 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     start = time.perf_counter()
     segs = segments(scenario)
     check_feasible(scenario, segs)
+    own = [n for n, mk in scenario.markets.items() if mk.obligation == "conduct" and mk.shortfall == "own"]
+    shut: set = set()
+    no_short: set = set()
+    for _round in range(2 * len(own) * len(scenario.periods) + 1):
+        state = _solve_msr(scenario, segs, tolerance, max_iterations, time_limit, (frozenset(shut), frozenset(no_short)))
+        m, values, named = state[0], state[1], state[3]
+        moved = False
+        for n in own:
+            for t in scenario.periods:
+                short = values.get(("shortfall", (n, t)), 0.0)
+                exports = _exports(values, n, t)
+                tol = 1e-9 * quantity_scale(segs)
+                if (n, t) not in shut and (n, t) not in no_short and short > tol and exports > tol:
+                    shut.add((n, t))  # it sells while falling short: close its exports
+                    moved = True
+                elif (n, t) in shut and short <= tol and _would_export(scenario, m, named, n, t):
+                    shut.discard((n, t))  # with exports closed it meets its cap and would sell: let it,
+                    no_short.add((n, t))  # but then it may not fall short
+                    moved = True
+        if not moved:
+            break
+    m, values, abatement, named, iterations, gap, msr, reserve, rounds = state
+    price, rent, seg_price, sale_price = _prices(scenario, m, segs, named)
+
+    def pick(name):
+        return {key: val for (comp, key), val in values.items() if comp == name}
+
+    flows = {key: val for key, val in pick("flow").items()}
+    return Solution(
+        abatement=abatement, segments=segs, price=price, groups=scenario.link_groups(), iterations=iterations,
+        price_accuracy=gap, seconds=time.perf_counter() - start, bank=pick("bank"),
+        withheld={k: v - pick("returned").get(k, 0.0) for k, v in pick("withheld").items()},
+        extra={k: pick("ceiling").get(k, 0.0) + pick("ccr").get(k, 0.0) for k in set(pick("ceiling")) | set(pick("ccr"))},
+        shortfall=pick("shortfall"), msr_intake=msr, msr_reserve=reserve, flows=flows, quota_rent=rent,
+        issued=pick("issued"), segment_price=seg_price, msr_iterations=rounds, returned=pick("returned"),
+        sale_price=sale_price,
+        unused={key: v for (comp, key), v in named.items() if comp == "unused"},
+    )
+
+
+def unsold_stock(scenario: Scenario, markets: list, values: dict) -> dict:
+    """(market, period) -> allowances withheld at the floor in earlier periods and not yet
+    returned, per year of the period (Mt/yr): what ``unsold: return`` may offer again.
+
+    Withholding itself stays driven by the floor alone (allowances are withheld only while the
+    price would be below it); the stock is carried to later periods by fixed-point iteration.
+    """
+    out = {}
+    for n in markets:
+        held = 0.0
+        for t in scenario.periods:
+            out[(n, t)] = max(held, 0.0) / scenario.years(t)
+            w = scenario.years(t)
+            held += w * (values.get(("withheld", (n, t)), 0.0) - values.get(("returned", (n, t)), 0.0))
+    return out
+
+
+def _exports(values: dict, market: str, t) -> float:
+    """Units sent out of ``market`` in period ``t`` (Mt/yr)."""
+    return sum(v for (comp, key), v in values.items() if comp == "flow" and key[1] == market and key[3] == t)
+
+
+def _would_export(scenario: Scenario, m, named: dict, market: str, t) -> bool:
+    """True when a shut market's price is below what a link partner would pay for its units
+    (the partner's price times the exchange rate, less the transaction cost)."""
+    w = m.weights[t]
+    own = max(0.0, named.get(("balance", (market, t)), 0.0)) / w
+    for link in scenario.links:
+        for a, b in link.edges():
+            if a == market and b in scenario.markets:
+                partner = max(0.0, named.get(("balance", (b, t)), 0.0)) / w
+                cost = link.transaction_cost[t] if link.transaction_cost else 0.0
+                if link.rate(a, b) * partner - cost > own * (1 + 1e-9) + 1e-9:
+                    return True
+    return False
+
+
+def _solve_msr(scenario: Scenario, segs: dict, tolerance: float, max_iterations: int, time_limit: float,
+               closed: tuple) -> tuple:
+    """Solve with the market stability reserve's intakes, and the stock of withheld allowances
+    that may return (``unsold: return``), at their fixed point: solve with given intakes and
+    stocks, recompute both from the solution, repeat. Returns (model, values, abatement, named
+    duals, iterations, price gap, intakes, reserves, rounds)."""
     with_msr = [n for n, mk in scenario.markets.items() if mk.msr is not None]
+    returning = [n for n, mk in scenario.markets.items() if mk.price_floor is not None and mk.unsold == "return"]
+    returnable: dict = {}
     msr: dict = {}
     reserve: dict = {}
     rounds = 0
@@ -748,11 +883,15 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     circulation = {n: [k for k in group_of[n] if k in scenario.markets and scenario.markets[k].banking]
                    for n in with_msr}
     while True:
-        m, values, abatement, named, iterations, gap = _solve_fixed_msr(scenario, segs, msr, tolerance, max_iterations, time_limit)
-        if not with_msr:
+        m, values, abatement, named, iterations, gap = _solve_fixed_msr(scenario, segs, msr, tolerance, max_iterations,
+                                                                        time_limit, (*closed, returnable))
+        if not with_msr and not returning:
             break
         rounds += 1
-        new, change = {}, 0.0
+        stock = unsold_stock(scenario, returning, values)
+        change = max((abs(v - returnable.get(k, 0.0)) for k, v in stock.items()), default=0.0)
+        returnable = stock
+        new = {}
         for n in with_msr:
             bank = {t: sum(values[("bank", (k, t))] for k in circulation[n]) for t in scenario.periods}
             intake, held = msr_intake(scenario.markets[n], bank, scenario.periods)
@@ -760,7 +899,7 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
                 new[(n, t)] = intake[t]
                 reserve[(n, t)] = held[t]
                 change = max(change, abs(intake[t] - msr.get((n, t), 0.0)))
-        if change <= MSR_TOLERANCE:
+        if change <= MSR_TOLERANCE * quantity_scale(segs):
             break
         if rounds >= MSR_ITERATIONS:
             raise SolveError(f"the market stability reserve did not settle in {MSR_ITERATIONS} rounds (intakes still "
@@ -768,18 +907,4 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
         # damped update after a few rounds, to settle oscillations around a threshold
         step = 1.0 if rounds < 20 else 0.5
         msr = {k: msr.get(k, 0.0) + step * (v - msr.get(k, 0.0)) for k, v in new.items()}
-
-    price, rent, seg_price = _prices(scenario, m, segs, named)
-
-    def pick(name):
-        return {key: val for (comp, key), val in values.items() if comp == name}
-
-    flows = {key: val for key, val in pick("flow").items()}
-    return Solution(
-        abatement=abatement, segments=segs, price=price, groups=scenario.link_groups(), iterations=iterations,
-        price_accuracy=gap, seconds=time.perf_counter() - start, bank=pick("bank"), withheld=pick("withheld"),
-        extra={k: pick("ceiling").get(k, 0.0) + pick("ccr").get(k, 0.0) for k in set(pick("ceiling")) | set(pick("ccr"))},
-        shortfall=pick("shortfall"), msr_intake=msr, msr_reserve=reserve, flows=flows, quota_rent=rent,
-        issued=pick("issued"), segment_price=seg_price, msr_iterations=rounds,
-        unused={key: v for (comp, key), v in named.items() if comp == "unused"},
-    )
+    return m, values, abatement, named, iterations, gap, msr, reserve, rounds

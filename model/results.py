@@ -12,16 +12,16 @@ each column's unit and meaning. :data:`COLUMNS` is the one list of both.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from . import money
 from .optimise import Solution, solve_scenario
 from .scenario import Scenario, load_scenario
 
-__all__ = ["Results", "solve", "compare", "COLUMNS"]
+__all__ = ["Results", "solve", "compare", "gains", "COLUMNS"]
 
 #: name -> (unit suffix, unit, meaning), per table. Key columns have no unit.
 COLUMNS = {
@@ -40,7 +40,8 @@ COLUMNS = {
         "net_imports": ("mt", "MtCO2e/yr", "tonnes received through links (units times exchange rate) minus "
                         "units sent (negative: a seller)"),
         "bank": ("mt", "MtCO2e", "allowances banked at the end of the period (negative: borrowed)"),
-        "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at the price floor"),
+        "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at the price floor, net of withheld allowances "
+                     "sold again (`unsold: return`; negative in a period that sells more than it withholds)"),
         "extra_allowances": ("mt", "MtCO2e/yr", "allowances added at the price ceiling or from the cost-containment "
                              "reserve"),
         "shortfall": ("mt", "MtCO2e/yr", "emissions above the cap under a `conduct` obligation"),
@@ -65,10 +66,15 @@ COLUMNS = {
         "marginal_cost": ("usd_per_t", "USD/tCO2e", "its marginal abatement cost at the solution (empty when "
                           "in several markets)"),
         "abatement_cost": ("musd", "million USD/yr", "cost of its abatement (integral of the MAC)"),
-        "permit_payments": ("musd", "million USD/yr", "price times net purchases (negative: revenue)"),
-        "tax_payments": ("musd", "million USD/yr", "tax paid on its covered emissions"),
+        "permit_payments": ("musd", "million USD/yr", "net payments of its emitters and its government to "
+                            "other parties for allowances, units, quota rents and transaction costs, from the "
+                            "money ledger (the `payments` table), each unit at the price actually paid "
+                            "(negative: revenue)"),
+        "tax_payments": ("musd", "million USD/yr", "tax its emitters pay to its government (a transfer inside "
+                         "the jurisdiction: not in its total cost)"),
         "credit_revenue": ("musd", "million USD/yr", "credit price times the credits issued to it"),
-        "total_cost": ("musd", "million USD/yr", "abatement cost + permit payments + tax payments - credit revenue"),
+        "total_cost": ("musd", "million USD/yr", "cost to the jurisdiction as a whole (emitters and government): "
+                       "abatement cost + permit payments - credit revenue"),
     },
     "segments": {
         "jurisdiction": ("", "", "jurisdiction name"),
@@ -158,6 +164,13 @@ class Results:
         One row per link, direction of trade and period.
     ledger : pandas.DataFrame
         The environmental-integrity ledger: one row per period.
+    payments : pandas.DataFrame
+        The money ledger: every payment, with payer, payee, item, quantity, price and amount
+        (:data:`model.money.PAYMENT_COLUMNS`).
+    parties : pandas.DataFrame
+        Each party's real cost, payments and total cost per period (jurisdictions' emitters,
+        governments, exchanges, bank holders, transaction services;
+        :data:`model.money.PARTY_COLUMNS`).
     solver : dict
         ``iterations`` (QP solves of the last round), ``price_accuracy`` (largest relative gap
         between a convex curve's marginal cost and its price), ``msr_rounds``, ``seconds``.
@@ -170,6 +183,8 @@ class Results:
     segments: pd.DataFrame = field(default_factory=pd.DataFrame)
     links: pd.DataFrame = field(default_factory=pd.DataFrame)
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
+    payments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    parties: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def price(self, market: str, period=None) -> float:
         """Price of ``market`` (or credit programme) in USD/t (the only period when ``period`` is None)."""
@@ -255,7 +270,7 @@ def _flows_by_market(scenario: Scenario, sol: Solution) -> tuple[dict, dict]:
     """(market, t) -> tonnes received (units x exchange rate), and -> units sent."""
     received, sent = {}, {}
     for (i, a, b, t), f in sol.flows.items():
-        received[(b, t)] = received.get((b, t), 0.0) + scenario.links[i].exchange_rate * f
+        received[(b, t)] = received.get((b, t), 0.0) + scenario.links[i].rate(a, b) * f
         sent[(a, t)] = sent.get((a, t), 0.0) + f
     return received, sent
 
@@ -315,27 +330,26 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
             })
     prices = _frame("prices", prows)
 
+    pays = money.payments(scenario, sol)
+    book = money.parties(scenario, sol, pays).set_index(["party", "period"])
+    taxed = pays[pays["item"] == "tax"].groupby(["payer", "period"])["amount_musd"].sum()
+    credited = pays[pays["item"] == "credits"].groupby(["payee", "period"])["amount_musd"].sum()
     jrows = []
     for j in scenario.jurisdictions.values():
         for t in T:
             mine = by_jur.get((j.name, t), [])
             q = total(mine, "abatement")
             owners = [row["owner"] for row in mine]
-            allowances = net = payments = taxes = revenue = 0.0
+            allowances = net = 0.0
             for row in mine:
-                o = row["owner"]
-                if o in scenario.markets:
-                    mk = scenario.markets[o]
-                    if mk.capped:
-                        a = mk.allowances[(j.name, t)]
-                        allowances += a
-                        net += row["emissions"] - a
-                        if not math.isnan(sol.price[(o, t)]):  # an inactive market has no price
-                            payments += sol.price[(o, t)] * (row["emissions"] - a)
-                    if mk.tax is not None:
-                        taxes += mk.tax[t] * row["emissions"]
-                else:
-                    revenue += sol.price[(o, t)] * sol.issued.get((j.name, o, t), 0.0)
+                mk = scenario.markets.get(row["owner"])
+                if mk is not None and mk.capped:
+                    allowances += mk.allowances[(j.name, t)]
+                    net += row["emissions"] - mk.allowances[(j.name, t)]
+            taxes = float(taxed.get((j.name, t), 0.0))
+            revenue = float(credited.get((j.name, t), 0.0))
+            payments = float(book.loc[(j.name, t), "net_payments_musd"]
+                             + book.loc[(money.government(j.name), t), "net_payments_musd"]) + revenue
             if len(mine) == 1:
                 price, marginal = mine[0]["price"], mine[0]["marginal_cost"]
             elif not mine:
@@ -347,7 +361,7 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
                 "jurisdiction": j.name, "market": "+".join(owners), "period": t, "bau": j.bau[t],
                 "emissions": j.bau[t] - q, "abatement": q, "allowances": allowances, "net_purchases": net,
                 "price": price, "marginal_cost": marginal, "abatement_cost": cost, "permit_payments": payments,
-                "tax_payments": taxes, "credit_revenue": revenue, "total_cost": cost + payments + taxes - revenue,
+                "tax_payments": taxes, "credit_revenue": revenue, "total_cost": cost + payments - revenue,
             })
     jurisdictions = _frame("jurisdictions", jrows)
 
@@ -368,14 +382,14 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
                     if link.import_limit_mt is not None:
                         limit = min(limit, link.import_limit_mt[t])
                 lrows.append({"link": link.label, "exporter": exporter, "importer": importer, "period": t,
-                              "flow": flow, "exchange_rate": link.exchange_rate,
+                              "flow": flow, "exchange_rate": link.rate(exporter, importer),
                               "transaction_cost": link.transaction_cost[t] if link.transaction_cost else 0.0,
                               "import_limit": limit,
                               "quota_rent": sol.quota_rent.get((i, importer, t), 0.0)})
     links = _frame("links", lrows)
     ledger = _ledger(scenario, sol, seg, prices, received, sent)
     return {"prices": prices, "jurisdictions": jurisdictions, "segments": _rename("segments", seg),
-            "links": links, "ledger": ledger}
+            "links": links, "ledger": ledger, "payments": pays, "parties": book.reset_index()[list(money.PARTY_COLUMNS)]}
 
 
 def _rename(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -396,16 +410,16 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
         global_emissions = global_bau - float(here["abatement"].sum())
         hot_air = surrendered = non_additional = double = banked = surplus = gain = 0.0
         sent_ca: dict = {}
-        for (i, a, _b, tt), f in sol.flows.items():
+        for (i, a, b, tt), f in sol.flows.items():
             if tt != t:
                 continue
             link = scenario.links[i]
             if not link.corresponding_adjustment:
-                double += link.exchange_rate * f
+                double += link.rate(a, b) * f
             else:
                 sent_ca[a] = sent_ca.get(a, 0.0) + f
                 if a in scenario.markets:
-                    gain += (link.exchange_rate - 1.0) * f
+                    gain += (link.rate(a, b) - 1.0) * f
         sold: dict = {}
         excess: dict = {}
         for n in capped:
@@ -427,7 +441,7 @@ def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.Dat
             room = sum(excess[n] for n in members) - sum(sol.unused.get((n, t), 0.0) for n in members)
             hot_air += min(sum(sold[n] for n in members), max(room, 0.0))
         for c in scenario.credits.values():
-            tonnes = sum(scenario.links[i].exchange_rate * f for (i, a, _b, tt), f in sol.flows.items()
+            tonnes = sum(scenario.links[i].rate(a, b) * f for (i, a, b, tt), f in sol.flows.items()
                          if a == c.name and tt == t)
             real = 0.0
             for h in c.hosts:
@@ -473,7 +487,7 @@ def solve(scenario, **options) -> Results:
     info = {"iterations": sol.iterations, "price_accuracy": sol.price_accuracy, "msr_rounds": sol.msr_iterations,
             "seconds": sol.seconds}
     return Results(scenario, frames["prices"], frames["jurisdictions"], info, frames["segments"], frames["links"],
-                   frames["ledger"])
+                   frames["ledger"], frames["payments"], frames["parties"])
 
 
 def compare(results: dict) -> pd.DataFrame:
@@ -504,3 +518,36 @@ def compare(results: dict) -> pd.DataFrame:
         tc = col("jurisdictions", "total_cost")
         out[("gain_musd", "")] = out[(tc, labels[0])] - out[(tc, labels[1])]
     return out
+
+
+def gains(scenario, **options) -> pd.DataFrame:
+    """What the scenario's links are worth to each party: total cost in autarky (every link
+    removed) less total cost as scenarised.
+
+    Parameters
+    ----------
+    scenario : Scenario, dict, str or pathlib.Path
+    **options
+        Passed to :func:`solve`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per party and period (the parties of :attr:`Results.parties`): ``kind``,
+        ``jurisdiction``, ``total_cost_autarky_musd``, ``total_cost_musd``, ``gain_musd`` (MUSD/yr;
+        positive: the links save the party money) and ``gain_pv_musd`` (the gain over the years
+        the period stands for, discounted to the first period). Summed over parties, the gains
+        are the world's saving: autarky's abatement and transaction costs less the scenario's.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    linked = solve(scenario, **options).parties
+    alone = solve(scenario.with_changes(links=[]), **options).parties
+    keys = ["party", "kind", "jurisdiction", "period"]
+    alone = alone.rename(columns={"total_cost_musd": "total_cost_autarky_musd"})
+    out = alone[keys + ["total_cost_autarky_musd"]].merge(linked[keys + ["total_cost_musd"]], on=keys, how="outer")
+    out = out.fillna({"total_cost_autarky_musd": 0.0, "total_cost_musd": 0.0})
+    out["gain_musd"] = out["total_cost_autarky_musd"] - out["total_cost_musd"]
+    weight = {t: scenario.years(t) * scenario.discount_factor(t) for t in scenario.periods}
+    out["gain_pv_musd"] = out["gain_musd"] * out["period"].map(weight)
+    return out.sort_values(["period", "kind", "party"], kind="stable").reset_index(drop=True)

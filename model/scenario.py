@@ -13,6 +13,7 @@ per tonne; money in million USD (MUSD).
 from __future__ import annotations
 
 import difflib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,6 +100,10 @@ SCHEMA = [
     ("markets.NAME.price_floor", "number or {year: number}", "USD/t", "none",
      "Auction reserve price: allowances that would sell below it are withdrawn (up to the "
      "auctioned share of the cap), so the price does not fall below it while any are auctioned."),
+    ("markets.NAME.unsold", "`cancel` or `return`", "", "`cancel`",
+     "What becomes of allowances withheld at the price floor: `cancel` removes them for ever; "
+     "`return` keeps them in a stock that later auctions offer again at the floor price (sold only "
+     "when the price is at or above the floor), as in the Western Climate Initiative."),
     ("markets.NAME.price_ceiling", "number or {year: number}", "USD/t", "none",
      "Unlimited extra allowances are sold at this price, so the price never exceeds it."),
     ("markets.NAME.cost_containment_reserve", "{trigger, volume}", "USD/t, Mt/yr", "none",
@@ -112,6 +117,12 @@ SCHEMA = [
      "`penalty`; the shortfall is reported. In a link group the penalty acts as a price ceiling "
      "for the whole group: units are fungible, so a market that falls short may still sell abroad, "
      "and a shortfall shared by linked markets with equal penalties may split in any way."),
+    ("markets.NAME.shortfall", "`tradable` or `own`", "", "`tradable`",
+     "How a `conduct` shortfall meets links. `tradable`: the excused tonnes are units like any other, "
+     "so linked markets may buy them at the penalty (the penalty caps the group's price). `own`: a "
+     "shortfall covers only the party's own emissions: a market never sells units in a period in "
+     "which it falls short (solved by re-solving with its exports shut, or its shortfall ruled out, "
+     "until neither happens together)."),
     ("markets.NAME.penalty", "number or {year: number}", "USD/t", "required for `conduct`",
      "Political cost of each tonne of shortfall under `conduct`: the highest price the party pays, "
      "at home or abroad, before it would rather fall short."),
@@ -138,6 +149,10 @@ SCHEMA = [
     ("credits.NAME.additionality", "number or {year: number}", "share", "1",
      "Share of credited tonnes that are real reductions, in (0, 1]: a host abating R tonnes is "
      "issued R / additionality credits."),
+    ("credits.NAME.anyway", "number or {host: number or {year: number}}", "MtCO2e/yr", "0",
+     "The block reading of non-additionality: each host is credited this many tonnes per year that "
+     "would have happened anyway (its crediting baseline is raised above `baseline` by this amount). "
+     "The proportional reading is `additionality`; the two may be combined."),
     ("credits.NAME.description", "string", "", "empty", "Free text."),
     ("links", "list", "", "empty (no links)",
      "Each entry connects markets (and credit programmes). A plain list `[A, B, ...]` is a two-way "
@@ -154,9 +169,19 @@ SCHEMA = [
     ("links[i].import_limit_mt", "number or {year: number}", "Mt/yr", "none",
      "Largest yearly import through this link in Mt (with `import_limit`, the smaller applies)."),
     ("links[i].exchange_rate", "number", "t per unit", "1",
-     "One imported unit covers this many tonnes in the importing market (< 1: a discount)."),
+     "One unit of the first market covers this many tonnes in the second (< 1: a discount). On a "
+     "two-way link (exactly two markets when the rate is not 1) units flow from the first to the "
+     "second at this rate and back at its inverse, so a round trip neither creates nor destroys "
+     "allowances. Links around which the product of rates exceeds 1 (a money pump: units "
+     "created by trading in a circle) are refused."),
     ("links[i].transaction_cost", "number or {year: number}", "USD per unit", "0",
      "Cost of trading one unit through the link, paid by the trade."),
+    ("links[i].quota_rent", "`importer_government` or `exporter_government`", "", "`importer_government`",
+     "Who receives the quota rent of a binding import limit (the importer's price times the "
+     "exchange rate, less the exporter's price and the transaction cost, per unit): the importing "
+     "market's governments (as with auctioned import licences) or the exporting side's (as with "
+     "export licences); split among a market's members in proportion to their allowances (among a "
+     "programme's hosts in proportion to their credits)."),
     ("links[i].corresponding_adjustment", "boolean", "", "true",
      "Article 6.2: the seller's cap tightens by what it sells. `false` (one-way links from a "
      "capped market only): the seller may sell up to its abatement below BAU and still count it, "
@@ -168,7 +193,7 @@ _TOP_KEYS = {"name", "description", "periods", "discount_rate", "jurisdictions",
 _JURISDICTION_KEYS = {"bau", "mac", "description"}
 _MARKET_KEYS = {"members", "coverage", "cap", "allocation", "banking", "bank_limit", "initial_bank", "borrowing",
                 "borrow_limit", "auction_share", "price_floor", "price_ceiling", "cost_containment_reserve", "tax",
-                "obligation", "penalty", "msr", "description"}
+                "obligation", "penalty", "msr", "description", "unsold", "shortfall"}
 _CAP_KEYS = {
     "linear_reduction": {"type", "base_year", "base", "factor", "reference", "rebase", "earlier"},
     "relative": {"type", "to", "change", "base"},
@@ -176,9 +201,9 @@ _CAP_KEYS = {
 }
 _MSR_DEFAULTS = {"upper": 833.0, "lower": 400.0, "intake_rate": 0.24, "release": 100.0, "initial_reserve": 0.0,
                  "start": None, "invalidate_above": None, "rule": 2023}
-_CREDIT_KEYS = {"hosts", "baseline", "additionality", "description"}
+_CREDIT_KEYS = {"hosts", "baseline", "additionality", "anyway", "description"}
 _LINK_KEYS = {"markets", "direction", "import_limit", "import_limit_mt", "exchange_rate", "transaction_cost",
-              "corresponding_adjustment", "description"}
+              "corresponding_adjustment", "quota_rent", "description"}
 _MAC_KEYS = {
     "linear": {"type", "slope"},
     "polynomial": {"type", "coefficients"},
@@ -225,6 +250,8 @@ class Market:
     obligation: str = "result"
     penalty: dict | None = None
     msr: dict | None = None
+    unsold: str = "cancel"  # `cancel` or `return`: fate of allowances withheld at the floor
+    shortfall: str = "tradable"  # `tradable` or `own`: may a conduct shortfall be sold abroad
 
     @property
     def capped(self) -> bool:
@@ -241,6 +268,7 @@ class Credits:
     baseline: dict  # (host, period) -> MtCO2e/yr, for the host's uncovered segment
     additionality: dict  # period -> share in (0, 1]
     description: str = ""
+    anyway: dict = field(default_factory=dict)  # (host, period) -> MtCO2e/yr credited for no reduction (block reading)
 
 
 @dataclass(frozen=True)
@@ -255,12 +283,19 @@ class Link:
     transaction_cost: dict | None = None  # period -> USD/unit
     corresponding_adjustment: bool = True
     description: str = ""
+    quota_rent: str = "importer_government"  # who receives the rent of a binding import limit
 
     def edges(self) -> list[tuple[str, str]]:
         """Ordered (exporter, importer) pairs along which units may flow."""
         if self.direction == "one-way":
             return [(self.markets[0], self.markets[1])]
         return [(a, b) for a in self.markets for b in self.markets if a != b]
+
+    def rate(self, exporter: str, importer: str) -> float:
+        """Tonnes one unit sent from ``exporter`` covers in ``importer``: the exchange rate from
+        the first market to the second, its inverse back (a two-way link's rate is 1 unless it
+        joins exactly two markets)."""
+        return self.exchange_rate if exporter == self.markets[0] else 1.0 / self.exchange_rate
 
     @property
     def label(self) -> str:
@@ -626,7 +661,8 @@ def _read_market(r: _Reader, mname: str, mraw, periods: tuple, jurisdictions: di
         if tax is None:
             r.fail(f"{mp}.cap", "is required (or give a `tax` for a tax market)")
         for key in ("allocation", "banking", "bank_limit", "initial_bank", "borrowing", "borrow_limit", "price_floor",
-                    "price_ceiling", "cost_containment_reserve", "msr", "obligation", "penalty", "auction_share"):
+                    "price_ceiling", "cost_containment_reserve", "msr", "obligation", "penalty", "auction_share",
+                    "unsold", "shortfall"):
             if mraw.get(key) is not None:
                 r.fail(f"{mp}.{key}", "needs a cap: a pure tax market has no allowances")
         return Market(mname, members, None, {}, r.string(mraw.get("description", ""), f"{mp}.description"),
@@ -679,13 +715,24 @@ def _read_market(r: _Reader, mname: str, mraw, periods: tuple, jurisdictions: di
         msr["start"] = start
         if msr["lower"] > msr["upper"]:
             r.fail(f"{sp}.lower", f"is above `upper` ({msr['lower']:g} > {msr['upper']:g})")
+        active = [t for t in periods if t >= start]
+        for a, b in zip(active, active[1:], strict=False):
+            if b - a != 1:
+                r.fail(sp, f"the reserve's rule works year by year, but periods {a} and {b} are {b - a} years "
+                           f"apart: from the reserve's start ({start}) give annual periods")
+    unsold = r.choice(mraw.get("unsold", "cancel"), f"{mp}.unsold", ("cancel", "return"))
+    if mraw.get("unsold") is not None and floor is None:
+        r.fail(f"{mp}.unsold", "needs a `price_floor` (only allowances withheld at a floor are unsold)")
+    shortfall = r.choice(mraw.get("shortfall", "tradable"), f"{mp}.shortfall", ("tradable", "own"))
+    if mraw.get("shortfall") is not None and obligation != "conduct":
+        r.fail(f"{mp}.shortfall", "applies only under `obligation: conduct`")
     return Market(
         mname, members, cap, allowances, r.string(mraw.get("description", ""), f"{mp}.description"),
         coverage=coverage, banking=banking, bank_limit=bank_limit, initial_bank=initial_bank, borrowing=borrowing,
         borrow_limit=borrow_limit,
         auction_share=r.per_period(mraw.get("auction_share", 1.0), f"{mp}.auction_share", periods, 0.0, 1.0),
         price_floor=floor, price_ceiling=ceiling, ccr_trigger=trigger, ccr_volume=volume, tax=tax,
-        obligation=obligation, penalty=penalty, msr=msr,
+        obligation=obligation, penalty=penalty, msr=msr, unsold=unsold, shortfall=shortfall,
     )
 
 
@@ -709,7 +756,17 @@ def _read_credits(r: _Reader, cname: str, craw, periods: tuple, jurisdictions: d
         else:
             baseline.update({(h, t): v for t, v in r.per_period(raw_base[h], f"{cp}.baseline.{h}", periods).items()})
     additionality = r.per_period(craw.get("additionality", 1.0), f"{cp}.additionality", periods, 0.0, 1.0, strict=True)
-    return Credits(cname, hosts, baseline, additionality, r.string(craw.get("description", ""), f"{cp}.description"))
+    anyway = {(h, t): 0.0 for h in hosts for t in periods}
+    raw_anyway = craw.get("anyway")
+    if isinstance(raw_anyway, dict) and not set(raw_anyway) <= set(periods):
+        r.mapping(raw_anyway, f"{cp}.anyway", allowed=set(hosts))
+        for h, v in raw_anyway.items():
+            anyway.update({(h, t): x for t, x in r.per_period(v, f"{cp}.anyway.{h}", periods).items()})
+    elif raw_anyway is not None:
+        per = r.per_period(raw_anyway, f"{cp}.anyway", periods)
+        anyway.update({(h, t): per[t] for h in hosts for t in periods})
+    return Credits(cname, hosts, baseline, additionality, r.string(craw.get("description", ""), f"{cp}.description"),
+                   anyway=anyway)
 
 
 def _read_link(r: _Reader, i: int, raw, markets: dict, credits: dict, periods: tuple) -> Link:
@@ -733,15 +790,61 @@ def _read_link(r: _Reader, i: int, raw, markets: dict, credits: dict, periods: t
     ca = r.boolean(raw.get("corresponding_adjustment", True), f"{lp}.corresponding_adjustment")
     if not ca and (direction != "one-way" or names[0] not in markets):
         r.fail(f"{lp}.corresponding_adjustment", "can be false only on a one-way link whose seller is a capped market")
+    rate = r.number(raw.get("exchange_rate", 1.0), f"{lp}.exchange_rate", 0.0, strict=True)
+    if rate != 1.0 and direction == "two-way" and len(names) != 2:
+        r.fail(f"{lp}.exchange_rate", f"a two-way link with an exchange rate must join exactly two markets (got "
+                                      f"{len(names)}): the rate runs from the first to the second, its inverse back")
     return Link(
         names, direction,
         import_limit=r.optional_per_period(raw, "import_limit", lp, periods, minimum=0.0),
         import_limit_mt=r.optional_per_period(raw, "import_limit_mt", lp, periods, minimum=0.0),
-        exchange_rate=r.number(raw.get("exchange_rate", 1.0), f"{lp}.exchange_rate", 0.0, strict=True),
+        exchange_rate=rate,
+        quota_rent=r.choice(raw.get("quota_rent", "importer_government"), f"{lp}.quota_rent",
+                            ("importer_government", "exporter_government")),
         transaction_cost=r.optional_per_period(raw, "transaction_cost", lp, periods, minimum=0.0),
         corresponding_adjustment=ca,
         description=r.string(raw.get("description", ""), f"{lp}.description"),
     )
+
+
+def _refuse_money_pumps(r: _Reader, links: list) -> None:
+    """Refuse links around which the product of exchange rates exceeds 1.
+
+    Trading in such a circle turns one unit into more than one, so every price would fall to
+    zero. A cycle with product > 1 is a negative cycle of the weights -log(rate), found by
+    Bellman-Ford from a virtual source joined to every market.
+    """
+    edges = [(a, b, -math.log(link.rate(a, b)), i) for i, link in enumerate(links) for a, b in link.edges()]
+    if not edges:
+        return
+    nodes = {n for a, b, _w, _i in edges for n in (a, b)}
+    dist = {n: 0.0 for n in nodes}
+    via: dict = {}
+    changed = None
+    for _ in range(len(nodes)):
+        changed = None
+        for a, b, w, i in edges:
+            if dist[a] + w < dist[b] - 1e-12:
+                dist[b], via[b] = dist[a] + w, (a, i)
+                changed = b
+        if changed is None:
+            return
+    node = changed
+    for _ in range(len(nodes)):
+        node = via[node][0]
+    cycle, start = [], node
+    while True:
+        prev, i = via[node]
+        cycle.append((prev, node, i))
+        node = prev
+        if node == start:
+            break
+    cycle.reverse()
+    product = math.prod(links[i].rate(a, b) for a, b, i in cycle)
+    path = " -> ".join([cycle[0][0]] + [b for _a, b, _i in cycle])
+    which = ", ".join(f"links[{i}]" for i in sorted({i for _a, _b, i in cycle}))
+    r.fail("links", f"{which} form a money pump: around {path} the exchange rates multiply to {product:.6g} > 1, "
+                    "so trading in a circle creates allowances (make the rates' product at most 1)")
 
 
 def load_scenario(source, *, source_name: str | None = None) -> Scenario:
@@ -819,8 +922,9 @@ def load_scenario(source, *, source_name: str | None = None) -> Scenario:
         for (h, t), v in programme.baseline.items():
             uncovered = (1 - coverage_used.get((h, t), 0.0)) * jurisdictions[h].bau[t]
             filled[(h, t)] = uncovered if v is None else v
+            filled[(h, t)] += programme.anyway[(h, t)]
         credits[cname] = Credits(programme.name, programme.hosts, filled, programme.additionality,
-                                 programme.description)
+                                 programme.description, anyway=programme.anyway)
 
     links = []
     raw_l = raw.get("links") or []
@@ -828,6 +932,7 @@ def load_scenario(source, *, source_name: str | None = None) -> Scenario:
         r.fail("links", f"must be a list of links such as [[EU_ETS, CH_ETS]] (got {_describe(raw_l)})")
     for i, link in enumerate(raw_l):
         links.append(_read_link(r, i, link, markets, credits, periods))
+    _refuse_money_pumps(r, links)
 
     name_value = raw.get("name", Path(name).stem if name != "<dict>" else "scenario")
     return Scenario(
