@@ -32,14 +32,18 @@ SCHEMA = [
     ("name", "string", "", "file name", "Title of the scenario, shown in summaries."),
     ("description", "string", "", "empty", "Free text describing the scenario."),
     ("periods", "list of integers", "year", "one period labelled 0",
-     "The periods modelled, in increasing order. Per-period values may then be given as "
-     "`{year: value}` maps; a scalar means the same value in every period. Quantities are annual; "
+     "The periods modelled, in increasing order (whole years, 0 to 9999). Per-period values may then be given as "
+     "`{year: value}` maps; a scalar means the same value in every period. A key written as text "
+     "(`\"2030\"`, as JSON writes keys) is read as the year. Quantities are annual; "
      "each period stands for the years until the next one (the last for as many as the one "
      "before it; a single period for one year), which matters for banking and present values."),
     ("discount_rate", "number", "1/yr", "0",
      "Rate at which later costs are discounted to the first period, >= 0. Prices are reported "
      "in each period's own money (undiscounted)."),
-    ("jurisdictions", "mapping", "", "required", "Emitters, by name (any identifier, e.g. an ISO3 code)."),
+    ("jurisdictions", "mapping", "", "required",
+     "Emitters, by name (any identifier, e.g. an ISO3 code). Names of jurisdictions, markets and credit "
+     "programmes are text: quote one that YAML would read as something else, e.g. `'NO'` (Norway) or "
+     "`'ON'` (Ontario), which unquoted are booleans."),
     ("jurisdictions.NAME.bau", "number or {year: number}", "MtCO2e/yr", "required",
      "Business-as-usual emissions: what the jurisdiction emits at a zero carbon price. Must be >= 0."),
     ("jurisdictions.NAME.mac", "mapping", "", "required",
@@ -150,7 +154,7 @@ SCHEMA = [
      "`one-way`: the second may buy the first's units, not the reverse. Credit programmes only sell "
      "through one-way links."),
     ("links[i].import_limit", "number or {year: number}", "share of the importer's cap", "none",
-     "Largest yearly import through this link, as a share of the importing market's cap."),
+     "Largest yearly import through this link, as a share (0..1) of the importing market's cap."),
     ("links[i].import_limit_mt", "number or {year: number}", "Mt/yr", "none",
      "Largest yearly import through this link in Mt (with `import_limit`, the smaller applies)."),
     ("links[i].exchange_rate", "number", "t per unit", "1",
@@ -413,7 +417,8 @@ class _Reader:
             hint = ("; YAML reads unquoted yes/no/on/off/true/false as booleans: quote the name, "
                     "e.g. 'NO' (Norway) or 'ON' (Ontario)")
         elif isinstance(value, int | float) or type(value).__name__ in ("date", "datetime"):
-            hint = f"; quote it to make it a name, e.g. '{_describe(value)}'"
+            text = _describe(value).removeprefix("date ").removeprefix("datetime ")
+            hint = f"; quote it to make it a name, e.g. '{text}'" if len(text) <= 20 else ""
         elif isinstance(value, list | dict | tuple):
             hint = "; write plain names in a list, e.g. [A, B]"
         else:
@@ -515,12 +520,13 @@ class _Reader:
         Keys are years; text keys that are whole numbers ("2030", as JSON writes them) count as years.
         """
         if isinstance(value, dict):
-            given = {}
+            given, keys = {}, {}
             for key in value:
                 year = self.period_key(key, path, periods)
                 if year in given:
-                    self.fail(_join(path, _render_key(key)), f"gives period {year} a second time")
-                given[year] = value[key]
+                    self.fail(_join(path, _render_key(key)), f"period {year} is given twice (keys "
+                                                             f"{_render_key(keys[year], True)} and {_render_key(key, True)})")
+                given[year], keys[year] = value[key], key
             out = {}
             for p in periods:
                 if p not in given:
@@ -593,7 +599,7 @@ def _describe(value) -> str:
     if isinstance(value, float):
         return repr(value)
     try:
-        text = repr(value)
+        text = str(value)
     except (RecursionError, ValueError):
         text = ""
     return f"{type(value).__name__} {_clip(text)}".strip()
