@@ -563,7 +563,8 @@ def _one_line(text: str) -> str:
     """``text`` with line breaks and other control characters escaped, so that it prints on one line."""
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return "".join(c if c.isprintable() or (c.isspace() and c != "\t" and len(f"a{c}b".splitlines()) == 1)
+                   else repr(c)[1:-1] for c in text)
 
 
 def _clip(text: str, limit: int = 60) -> str:
