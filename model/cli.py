@@ -7,12 +7,13 @@ caps cannot be met; 4 a solver failure. Errors print one line, never a traceback
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 
 from .errors import InfeasibleError, ScenarioError
 from .optimise import SolveError
 from .results import solve
-from .scenario import load_scenario
+from .scenario import Link, Scenario, load_scenario
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,14 +40,61 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _free(link: Link) -> bool:
+    """True when a link clears its markets at one price: two-way, no import limit, exchange rate 1,
+    no transaction cost, corresponding adjustment (every option at its default)."""
+    cost = link.transaction_cost
+    plain = dataclasses.replace(link, description="",
+                                transaction_cost=None if cost is None or not any(cost.values()) else cost)
+    return plain == Link(link.markets)
+
+
+def price_zones(scenario: Scenario) -> int:
+    """Number of distinct prices a run reports per period: markets and credit programmes joined by
+    free links (:func:`_free`) share one; any other link may separate the prices of its ends."""
+    nodes = list(scenario.markets) + list(scenario.credits)
+    parent = {n: n for n in nodes}
+
+    def find(n):
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    for link in scenario.links:
+        if _free(link):
+            for other in link.markets[1:]:
+                parent[find(other)] = find(link.markets[0])
+    return len({find(n) for n in nodes})
+
+
+def check_summary(scenario: Scenario) -> str:
+    """The one-line summary of ``model check``, e.g. "3 markets in 1 link group, 3 price zones"."""
+    nodes = _count(len(scenario.markets), "market")
+    if scenario.credits:
+        nodes += f" and {_count(len(scenario.credits), 'credit programme')}"
+    return (f"'{scenario.name}', {_count(len(scenario.jurisdictions), 'jurisdiction')}, {nodes} in "
+            f"{_count(len(scenario.link_groups()), 'link group')}, {_count(price_zones(scenario), 'price zone')}, "
+            f"{_count(len(scenario.periods), 'period')}")
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
-        scenario = load_scenario(args.file)
+        try:
+            scenario = load_scenario(args.file)
+        except ScenarioError:
+            raise
+        except Exception as exc:  # RecursionError, MemoryError, ...: a bug or an absurd file, never a traceback
+            detail = " ".join(str(exc).split())[:200]
+            print(f"error: {args.file}: cannot read the scenario ({exc.__class__.__name__}"
+                  f"{': ' + detail if detail else ''})", file=sys.stderr)
+            return 2
         if args.command == "check":
-            print(f"{args.file}: OK: '{scenario.name}', {len(scenario.jurisdictions)} jurisdictions, "
-                  f"{len(scenario.markets)} markets, {len(scenario.link_groups())} price zones, "
-                  f"{len(scenario.periods)} period(s)")
+            print(f"{args.file}: OK: {check_summary(scenario)}")
             return 0
         results = solve(scenario, tolerance=args.tolerance, time_limit=args.time_limit)
     except InfeasibleError as exc:

@@ -192,7 +192,15 @@ class Results:
         if period is not None:
             rows = rows[rows["period"] == period]
         if len(rows) != 1:
-            raise KeyError(f"no single price for market {market!r}, period {period!r}")
+            markets = list(dict.fromkeys(self.prices["market"]))
+            periods = list(dict.fromkeys(self.prices["period"]))
+            if market not in markets:
+                why = f"no market {market!r}; the markets (and credit programmes) are {markets}"
+            elif period is None and len(periods) > 1:
+                why = f"market {market!r} has a price in each period: give one of the periods {periods}"
+            else:
+                why = f"no price for market {market!r} in period {period!r}; the periods are {periods}"
+            raise KeyError(why)
         return float(rows[col("prices", "price")].iloc[0])
 
     def total_cost(self) -> float:

@@ -33,14 +33,18 @@ SCHEMA = [
     ("name", "string", "", "file name", "Title of the scenario, shown in summaries."),
     ("description", "string", "", "empty", "Free text describing the scenario."),
     ("periods", "list of integers", "year", "one period labelled 0",
-     "The periods modelled, in increasing order. Per-period values may then be given as "
-     "`{year: value}` maps; a scalar means the same value in every period. Quantities are annual; "
+     "The periods modelled, in increasing order (whole years, 0 to 9999). Per-period values may then be given as "
+     "`{year: value}` maps; a scalar means the same value in every period. A key written as text "
+     "(`\"2030\"`, as JSON writes keys) is read as the year. Quantities are annual; "
      "each period stands for the years until the next one (the last for as many as the one "
      "before it; a single period for one year), which matters for banking and present values."),
     ("discount_rate", "number", "1/yr", "0",
      "Rate at which later costs are discounted to the first period, >= 0. Prices are reported "
      "in each period's own money (undiscounted)."),
-    ("jurisdictions", "mapping", "", "required", "Emitters, by name (any identifier, e.g. an ISO3 code)."),
+    ("jurisdictions", "mapping", "", "required",
+     "Emitters, by name (any identifier, e.g. an ISO3 code). Names of jurisdictions, markets and credit "
+     "programmes are text: quote one that YAML would read as something else, e.g. `'NO'` (Norway) or "
+     "`'ON'` (Ontario), which unquoted are booleans."),
     ("jurisdictions.NAME.bau", "number or {year: number}", "MtCO2e/yr", "required",
      "Business-as-usual emissions: what the jurisdiction emits at a zero carbon price. Must be >= 0."),
     ("jurisdictions.NAME.mac", "mapping", "", "required",
@@ -165,7 +169,7 @@ SCHEMA = [
      "`one-way`: the second may buy the first's units, not the reverse. Credit programmes only sell "
      "through one-way links."),
     ("links[i].import_limit", "number or {year: number}", "share of the importer's cap", "none",
-     "Largest yearly import through this link, as a share of the importing market's cap."),
+     "Largest yearly import through this link, as a share (0..1) of the importing market's cap."),
     ("links[i].import_limit_mt", "number or {year: number}", "Mt/yr", "none",
      "Largest yearly import through this link in Mt (with `import_limit`, the smaller applies)."),
     ("links[i].exchange_rate", "number", "t per unit", "1",
@@ -390,38 +394,137 @@ class Scenario:
 
 
 class _Reader:
-    """Validates a raw scenario dict, remembering the file name for error messages."""
+    """Validates a raw scenario dict, remembering the file name for error messages.
+
+    Every value of the file goes through one of the typed checks below (a mapping, a name, a
+    number, a share, a year, a per-period value, a boolean, a string or a choice) before the rest
+    of the code looks at it, so that no input, however malformed, ends in anything but a
+    :class:`ScenarioError` of one line.
+    """
+
+    #: Largest magnitude of any number: far beyond any real quantity (Mt/yr, USD/t), and small
+    #: enough that sums and products of inputs stay finite.
+    LARGEST = 1e15
+    #: Years (periods, base years, MSR start) are whole numbers in this range.
+    YEARS = (0, 9999)
+    #: What to use instead of a share key for an absolute value.
+    SHARE_ALTERNATIVES = {"import_limit": "for an absolute limit use `import_limit_mt` (Mt/yr)"}
 
     def __init__(self, source: str):
         self.source = source
 
     def fail(self, path: str, message: str):
-        raise ScenarioError(message, field=path, source=self.source)
+        raise ScenarioError(_one_line(message), field=_one_line(path), source=self.source)
 
-    def mapping(self, value, path: str, allowed: set | None = None, required=()) -> dict:
+    def mapping(self, value, path: str, allowed: set | None = None, required=(), names: str | None = None) -> dict:
+        """A mapping; with ``names`` (e.g. "jurisdiction") its keys must be names."""
         if not isinstance(value, dict):
             self.fail(path, f"must be a mapping (got {_describe(value)})")
+        if names is not None:
+            for key in value:
+                self.name(key, _join(path, _render_key(key)), names)
         if allowed is not None:
             for key in value:
                 if key not in allowed:
-                    hint = difflib.get_close_matches(str(key), sorted(allowed), n=1)
+                    hint = difflib.get_close_matches(key, sorted(allowed), n=1) if isinstance(key, str) else []
                     extra = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(sorted(allowed))}"
-                    self.fail(_join(path, key), f"unknown key '{key}'{extra}")
+                    self.fail(_join(path, _render_key(key)), f"unknown key {_render_key(key, quote=True)}{extra}")
         for key in required:
             if key not in value or value[key] is None:
                 self.fail(_join(path, key), "is required but missing")
         return value
 
+    def optional_mapping(self, value, path: str, names: str | None = None) -> dict:
+        """A mapping that may be left out (None, or an empty list or mapping, is empty)."""
+        if value is None or (isinstance(value, list | dict) and not value):
+            return {}
+        return self.mapping(value, path, names=names)
+
+    def name(self, value, path: str, what: str) -> str:
+        """The name of a jurisdiction, market or credit programme: text on one line."""
+        if isinstance(value, str):
+            if not value.strip():
+                self.fail(path, f"a {what} name must not be empty")
+            if _one_line(value) != value:
+                self.fail(path, f"a {what} name must be one line of text (got {_describe(value)})")
+            return value
+        if isinstance(value, bool):
+            hint = ("; YAML reads unquoted yes/no/on/off/true/false as booleans: quote the name, "
+                    "e.g. 'NO' (Norway) or 'ON' (Ontario)")
+        elif isinstance(value, int | float) or type(value).__name__ in ("date", "datetime"):
+            text = _describe(value).removeprefix("date ").removeprefix("datetime ")
+            hint = f"; quote it to make it a name, e.g. '{text}'" if len(text) <= 20 else ""
+        elif isinstance(value, list | dict | tuple):
+            hint = "; write plain names in a list, e.g. [A, B]"
+        else:
+            hint = ""
+        self.fail(path, f"must be a {what} name in text (got {_describe(value)}){hint}")
+
     def number(self, value, path: str, minimum: float | None = None, strict: bool = False,
-               maximum: float | None = None) -> float:
-        if not is_finite_number(value):
-            self.fail(path, f"must be a number (got {_describe(value)})")
-        if minimum is not None and (value < minimum or (strict and value == minimum)):
+               maximum: float | None = None, share: bool = False) -> float:
+        """A finite number within bounds; ``share``: a share between 0 (or ``minimum``) and 1."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            extra = ""
+            if isinstance(value, str):
+                try:
+                    float(value)
+                    extra = "; write it without quotes"
+                except ValueError:
+                    pass
+            self.fail(path, f"must be a number (got {_describe(value)}){extra}")
+        try:
+            x = float(value)
+        except OverflowError:  # an integer beyond the range of floats
+            x = self.LARGEST * 10
+        if not is_finite_number(x):
+            self.fail(path, f"must be a finite number (got {_describe(value)})")
+        if abs(x) > self.LARGEST:
+            self.fail(path, f"is too large (got {_describe(value)}); numbers must be at most {self.LARGEST:g} "
+                            "in magnitude (units are Mt/yr and USD/t)")
+        if share:
+            minimum = 0.0 if minimum is None else minimum
+            maximum = 1.0
+        if minimum is not None and (x < minimum or (strict and x == minimum)):
             bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
-            self.fail(path, f"must be {bound} (got {value:g})")
-        if maximum is not None and value > maximum:
-            self.fail(path, f"must be <= {maximum:g} (got {value:g})")
-        return float(value)
+            self.fail(path, f"must be {bound} (got {x:g})")
+        if maximum is not None and x > maximum:
+            if share:
+                lower = "above 0" if strict else "between 0"
+                extra = f"; did you mean {x / 100:g}?" if x <= 100 else ""
+                key = next((k for k in reversed(path.split(".")) if not k.isdecimal()), "")
+                alternative = self.SHARE_ALTERNATIVES.get(key)
+                extra += f" ({alternative})" if alternative else ""
+                self.fail(path, f"must be a share {lower} and 1, not a percentage (got {x:g}){extra}")
+            self.fail(path, f"must be <= {maximum:g} (got {x:g})")
+        return x
+
+    def year(self, value, path: str) -> int:
+        """A whole year (an int; whole-number text such as "2030" is not accepted as a value)."""
+        low, high = self.YEARS
+        if isinstance(value, bool) or not isinstance(value, int):
+            extra = "; write it without quotes" if isinstance(value, str) and value.strip().isdecimal() else ""
+            self.fail(path, f"must be a whole year (got {_describe(value)}){extra}")
+        if not low <= value <= high:
+            self.fail(path, f"must be a year between {low} and {high} (got {_describe(value)})")
+        return value
+
+    def period_key(self, key, path: str, periods: tuple) -> int:
+        """A key of a ``{year: value}`` map: a year; text such as "2030" is converted to 2030."""
+        year = key
+        if isinstance(key, str) and key.strip().isdecimal() and len(key.strip()) <= 6:
+            year = int(key.strip())
+        elif isinstance(key, float) and key.is_integer() and abs(key) <= self.YEARS[1]:
+            year = int(key)
+        where = _join(path, _render_key(key))
+        if isinstance(year, bool) or not isinstance(year, int) or year not in periods:
+            if periods == (DEFAULT_PERIOD,) and year != DEFAULT_PERIOD:
+                self.fail(where, "is not a period: the scenario gives no `periods`, so give one number "
+                                 "(or list the years under `periods`)")
+            if isinstance(year, bool) or not isinstance(year, int):
+                self.fail(where, f"a per-period map has years as keys (got {_describe(key)}); the scenario's "
+                                 f"periods are {list(periods)}")
+            self.fail(where, f"is not one of the scenario's periods {list(periods)}")
+        return year
 
     def string(self, value, path: str) -> str:
         if not isinstance(value, str):
@@ -435,29 +538,37 @@ class _Reader:
             self.fail(path, f"must name at least {min_len} {what}{'s' if min_len > 1 else ''} (got {len(value)})")
         seen = []
         for i, item in enumerate(value):
+            self.name(item, f"{path}[{i}]", what)
             if item not in known:
-                hint = difflib.get_close_matches(str(item), [str(k) for k in known], n=1)
+                hint = difflib.get_close_matches(item, [str(k) for k in known], n=1)
                 extra = f"; did you mean '{hint[0]}'?" if hint else ""
-                self.fail(f"{path}[{i}]", f"unknown {what} '{item}'{extra}")
+                self.fail(f"{path}[{i}]", f"unknown {what} {_render_key(item, quote=True)}{extra}")
             if item in seen:
-                self.fail(f"{path}[{i}]", f"{what} '{item}' is listed twice")
+                self.fail(f"{path}[{i}]", f"{what} {_render_key(item, quote=True)} is listed twice")
             seen.append(item)
         return tuple(seen)
 
     def per_period(self, value, path: str, periods: tuple, minimum: float | None = 0.0,
-                   maximum: float | None = None, strict: bool = False) -> dict:
-        """A scalar (same in every period) or a ``{period: value}`` map covering every period."""
+                   maximum: float | None = None, strict: bool = False, share: bool = False) -> dict:
+        """A scalar (same in every period) or a ``{period: value}`` map covering every period.
+
+        Keys are years; text keys that are whole numbers ("2030", as JSON writes them) count as years.
+        """
         if isinstance(value, dict):
-            out = {}
+            given, keys = {}, {}
             for key in value:
-                if key not in periods:
-                    self.fail(f"{path}.{key}", f"is not one of the scenario's periods {list(periods)}")
+                year = self.period_key(key, path, periods)
+                if year in given:
+                    self.fail(_join(path, _render_key(key)), f"period {year} is given twice (keys "
+                                                             f"{_render_key(keys[year], True)} and {_render_key(key, True)})")
+                given[year], keys[year] = value[key], key
+            out = {}
             for p in periods:
-                if p not in value:
+                if p not in given:
                     self.fail(path, f"has no value for period {p}")
-                out[p] = self.number(value[p], f"{path}.{p}", minimum, strict, maximum)
+                out[p] = self.number(given[p], f"{path}.{p}", minimum, strict, maximum, share)
             return out
-        number = self.number(value, path, minimum, strict, maximum)
+        number = self.number(value, path, minimum, strict, maximum, share)
         return {p: number for p in periods}
 
     def optional_per_period(self, raw: dict, key: str, path: str, periods: tuple, **bounds) -> dict | None:
@@ -471,10 +582,11 @@ class _Reader:
         return value
 
     def choice(self, value, path: str, options: tuple) -> str:
-        if value not in options:
-            hint = difflib.get_close_matches(str(value), list(options), n=1)
+        kinds = {type(o) for o in options}
+        if type(value) not in kinds or value not in options:
+            hint = difflib.get_close_matches(value, [str(o) for o in options], n=1) if isinstance(value, str) else []
             extra = f"; did you mean '{hint[0]}'?" if hint else ""
-            self.fail(path, f"must be one of {', '.join(options)} (got {_describe(value)}){extra}")
+            self.fail(path, f"must be one of {', '.join(str(o) for o in options)} (got {_describe(value)}){extra}")
         return value
 
 
@@ -482,27 +594,61 @@ def _join(path: str, key) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def _one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters escaped, so that it prints on one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or (c.isspace() and c != "\t" and len(f"a{c}b".splitlines()) == 1)
+                   else repr(c)[1:-1] for c in text)
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = _one_line(text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _render_key(key, quote: bool = False) -> str:
+    """A mapping key as shown in a field path (``quote``: as in a message)."""
+    if isinstance(key, str):
+        return f"'{_clip(key)}'" if quote else _clip(key)
+    return _describe(key)
+
+
 def _describe(value) -> str:
+    """What ``value`` is, briefly and on one line (never the whole of a large value)."""
     if value is None:
         return "nothing"
     if isinstance(value, bool):
         return f"boolean {value}"
     if isinstance(value, str):
-        return f"text '{value}'"
+        return f"text '{_clip(value)}'"
     if isinstance(value, list):
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return repr(value)
+    if isinstance(value, int):
+        try:
+            digits = len(str(abs(value)))
+        except ValueError:  # longer than Python converts to text
+            return f"a whole number of about {int(value.bit_length() * 0.30103)} digits"
+        return str(value) if digits <= 20 else f"a whole number of {digits} digits"
+    if isinstance(value, float):
+        return repr(value)
+    try:
+        text = str(value)
+    except (RecursionError, ValueError):
+        text = ""
+    return f"{type(value).__name__} {_clip(text)}".strip()
 
 
 def _read_mac(r: _Reader, raw, path: str) -> MAC:
     raw = r.mapping(raw, path, required=("type",))
     kind = raw["type"]
-    if kind not in MAC_TYPES:
-        hint = difflib.get_close_matches(str(kind), sorted(MAC_TYPES), n=1)
+    if not isinstance(kind, str) or kind not in MAC_TYPES:
+        hint = difflib.get_close_matches(kind, sorted(MAC_TYPES), n=1) if isinstance(kind, str) else []
         extra = f"; did you mean '{hint[0]}'?" if hint else f"; use one of {', '.join(sorted(MAC_TYPES))}"
-        r.fail(f"{path}.type", f"unknown MAC type '{kind}'{extra}")
+        what = f"'{kind}'" if isinstance(kind, str) else f"({_describe(kind)})"
+        r.fail(f"{path}.type", f"unknown MAC type {what}{extra}")
     r.mapping(raw, path, allowed=_MAC_KEYS[kind])
     if kind == "linear":
         r.mapping(raw, path, required=("slope",))
@@ -546,8 +692,7 @@ def _read_periods(r: _Reader, raw) -> tuple:
     if not isinstance(raw, list) or not raw:
         r.fail("periods", "must be a non-empty list of years, e.g. [2025, 2030]")
     for i, p in enumerate(raw):
-        if not isinstance(p, int) or isinstance(p, bool):
-            r.fail(f"periods[{i}]", f"must be a whole year (got {_describe(p)})")
+        r.year(p, f"periods[{i}]")
         if i and p <= raw[i - 1]:
             r.fail(f"periods[{i}]", f"must be after the previous period {raw[i - 1]} (periods run forward)")
     return tuple(raw)
@@ -603,18 +748,17 @@ def _read_cap(r: _Reader, raw, path: str, periods: tuple, covered_bau: dict) -> 
         base = r.number(raw["base"], f"{path}.base", 0.0)
         return {t: (1 + change[t]) * base for t in periods}
     r.mapping(raw, path, required=("base_year", "base", "factor"))
-    base_year = raw["base_year"]
-    if not isinstance(base_year, int) or isinstance(base_year, bool):
-        r.fail(f"{path}.base_year", f"must be a whole year (got {_describe(base_year)})")
+    base_year = r.year(raw["base_year"], f"{path}.base_year")
     base = r.number(raw["base"], f"{path}.base", 0.0)
     reference = r.number(raw.get("reference", base), f"{path}.reference", 0.0)
     later = tuple(t for t in periods if t > base_year)
     earlier_periods = tuple(t for t in periods if t < base_year)
-    factor = r.per_period(raw["factor"], f"{path}.factor", later, 0.0, 1.0) if later else {}
+    factor = r.per_period(raw["factor"], f"{path}.factor", later, share=True) if later else {}
     rebase = {t: 0.0 for t in later}
     if raw.get("rebase") is not None:
         reb = r.mapping(raw["rebase"], f"{path}.rebase")
         for key, value in reb.items():
+            key = r.period_key(key, f"{path}.rebase", periods)
             if key not in later:
                 r.fail(f"{path}.rebase.{key}", f"must be a period after base_year {base_year} (periods: {list(later)})")
             rebase[key] = r.number(value, f"{path}.rebase.{key}", 0.0)
@@ -641,7 +785,7 @@ def _read_market(r: _Reader, mname: str, mraw, periods: tuple, jurisdictions: di
     if isinstance(mraw["members"], list) and not mraw["members"]:
         r.fail(f"{mp}.members", "is empty: a market needs at least one member")
     members = r.name_list(mraw["members"], f"{mp}.members", jurisdictions, "jurisdiction")
-    coverage = r.per_period(mraw.get("coverage", 1.0), f"{mp}.coverage", periods, 0.0, 1.0)
+    coverage = r.per_period(mraw.get("coverage", 1.0), f"{mp}.coverage", periods, share=True)
     for i, j in enumerate(members):
         for t in periods:
             before = coverage_used.get((j, t), 0.0)
@@ -705,21 +849,18 @@ def _read_market(r: _Reader, mname: str, mraw, periods: tuple, jurisdictions: di
         msr = dict(_MSR_DEFAULTS)
         for key in ("upper", "lower", "release", "initial_reserve"):
             msr[key] = r.number(given.get(key, msr[key]), f"{sp}.{key}", 0.0)
-        msr["intake_rate"] = r.number(given.get("intake_rate", msr["intake_rate"]), f"{sp}.intake_rate", 0.0, maximum=1.0)
+        msr["intake_rate"] = r.number(given.get("intake_rate", msr["intake_rate"]), f"{sp}.intake_rate", share=True)
         if given.get("invalidate_above") is not None:
             msr["invalidate_above"] = r.number(given["invalidate_above"], f"{sp}.invalidate_above", 0.0)
         msr["rule"] = r.choice(given.get("rule", 2023), f"{sp}.rule", (2019, 2023))
-        start = given.get("start", periods[0])
-        if not isinstance(start, int) or isinstance(start, bool):
-            r.fail(f"{sp}.start", f"must be a whole year (got {_describe(start)})")
-        msr["start"] = start
+        msr["start"] = r.year(given.get("start", periods[0]), f"{sp}.start")
         if msr["lower"] > msr["upper"]:
             r.fail(f"{sp}.lower", f"is above `upper` ({msr['lower']:g} > {msr['upper']:g})")
-        active = [t for t in periods if t >= start]
+        active = [t for t in periods if t >= msr["start"]]
         for a, b in zip(active, active[1:], strict=False):
             if b - a != 1:
                 r.fail(sp, f"the reserve's rule works year by year, but periods {a} and {b} are {b - a} years "
-                           f"apart: from the reserve's start ({start}) give annual periods")
+                           f"apart: from the reserve's start ({msr['start']}) give annual periods")
     unsold = r.choice(mraw.get("unsold", "cancel"), f"{mp}.unsold", ("cancel", "return"))
     if mraw.get("unsold") is not None and floor is None:
         r.fail(f"{mp}.unsold", "needs a `price_floor` (only allowances withheld at a floor are unsold)")
@@ -730,7 +871,7 @@ def _read_market(r: _Reader, mname: str, mraw, periods: tuple, jurisdictions: di
         mname, members, cap, allowances, r.string(mraw.get("description", ""), f"{mp}.description"),
         coverage=coverage, banking=banking, bank_limit=bank_limit, initial_bank=initial_bank, borrowing=borrowing,
         borrow_limit=borrow_limit,
-        auction_share=r.per_period(mraw.get("auction_share", 1.0), f"{mp}.auction_share", periods, 0.0, 1.0),
+        auction_share=r.per_period(mraw.get("auction_share", 1.0), f"{mp}.auction_share", periods, share=True),
         price_floor=floor, price_ceiling=ceiling, ccr_trigger=trigger, ccr_volume=volume, tax=tax,
         obligation=obligation, penalty=penalty, msr=msr, unsold=unsold, shortfall=shortfall,
     )
@@ -755,7 +896,7 @@ def _read_credits(r: _Reader, cname: str, craw, periods: tuple, jurisdictions: d
             baseline.update({(h, t): None for t in periods})  # BAU of the uncovered segment, filled in later
         else:
             baseline.update({(h, t): v for t, v in r.per_period(raw_base[h], f"{cp}.baseline.{h}", periods).items()})
-    additionality = r.per_period(craw.get("additionality", 1.0), f"{cp}.additionality", periods, 0.0, 1.0, strict=True)
+    additionality = r.per_period(craw.get("additionality", 1.0), f"{cp}.additionality", periods, strict=True, share=True)
     anyway = {(h, t): 0.0 for h in hosts for t in periods}
     raw_anyway = craw.get("anyway")
     if isinstance(raw_anyway, dict) and not set(raw_anyway) <= set(periods):
@@ -796,7 +937,7 @@ def _read_link(r: _Reader, i: int, raw, markets: dict, credits: dict, periods: t
                                       f"{len(names)}): the rate runs from the first to the second, its inverse back")
     return Link(
         names, direction,
-        import_limit=r.optional_per_period(raw, "import_limit", lp, periods, minimum=0.0),
+        import_limit=r.optional_per_period(raw, "import_limit", lp, periods, share=True),
         import_limit_mt=r.optional_per_period(raw, "import_limit_mt", lp, periods, minimum=0.0),
         exchange_rate=rate,
         quota_rent=r.choice(raw.get("quota_rent", "importer_government"), f"{lp}.quota_rent",
@@ -885,6 +1026,11 @@ def load_scenario(source, *, source_name: str | None = None) -> Scenario:
             line = mark.line + 1 if mark is not None else None
             col = f", column {mark.column + 1}" if mark is not None else ""
             raise ScenarioError(f"YAML syntax error{col}: {problem}", source=name, line=line) from None
+        except RecursionError:
+            raise ScenarioError("lists or mappings are nested too deeply to read", source=name) from None
+        except Exception as exc:  # e.g. an integer of more than 4300 digits, or no memory left
+            detail = _clip(str(exc).splitlines()[0] if str(exc) else "", 120)
+            raise ScenarioError(f"cannot read the YAML ({exc.__class__.__name__}: {detail})", source=name) from None
         if raw is None:
             raise ScenarioError("the file is empty", source=name)
     r = _Reader(name)
@@ -893,7 +1039,7 @@ def load_scenario(source, *, source_name: str | None = None) -> Scenario:
     discount_rate = r.number(raw.get("discount_rate", 0.0), "discount_rate", 0.0)
 
     jurisdictions = {}
-    raw_j = r.mapping(raw["jurisdictions"], "jurisdictions")
+    raw_j = r.mapping(raw["jurisdictions"], "jurisdictions", names="jurisdiction")
     if not raw_j:
         r.fail("jurisdictions", "must name at least one jurisdiction")
     for jname, jraw in raw_j.items():
@@ -905,15 +1051,13 @@ def load_scenario(source, *, source_name: str | None = None) -> Scenario:
 
     markets = {}
     coverage_used: dict = {}
-    raw_m = raw.get("markets") or {}
-    r.mapping(raw_m, "markets")
+    raw_m = r.optional_mapping(raw.get("markets"), "markets", names="market")
     for mname, mraw in raw_m.items():
         markets[mname] = _read_market(r, mname, mraw, periods, jurisdictions, coverage_used)
 
     credits = {}
     hosted: dict = {}
-    raw_c = raw.get("credits") or {}
-    r.mapping(raw_c, "credits")
+    raw_c = r.optional_mapping(raw.get("credits"), "credits", names="credit programme")
     for cname, craw in raw_c.items():
         if cname in markets:
             r.fail(f"credits.{cname}", f"'{cname}' is already the name of a market")
@@ -923,11 +1067,22 @@ def load_scenario(source, *, source_name: str | None = None) -> Scenario:
             uncovered = (1 - coverage_used.get((h, t), 0.0)) * jurisdictions[h].bau[t]
             filled[(h, t)] = uncovered if v is None else v
             filled[(h, t)] += programme.anyway[(h, t)]
+        for i, h in enumerate(programme.hosts):
+            if all(filled[(h, t)] <= 0 and (coverage_used.get((h, t), 0.0) >= 1 - 1e-9 or jurisdictions[h].bau[t] <= 0)
+                   for t in periods):
+                owners = coverage_used.get(("owners", h))
+                why = (f"market{'s' if len(owners) > 1 else ''} {', '.join(repr(o) for o in owners)} "
+                       f"cover{'' if len(owners) > 1 else 's'} all of its emissions" if owners else "its BAU is 0")
+                r.fail(f"credits.{cname}.hosts[{i}]",
+                       f"jurisdiction '{h}' has no uncovered emissions in any period ({why}), so it can earn no "
+                       "credits: credits are for abatement outside every cap. Lower the market's `coverage`, "
+                       "or remove the host")
         credits[cname] = Credits(programme.name, programme.hosts, filled, programme.additionality,
                                  programme.description, anyway=programme.anyway)
 
     links = []
-    raw_l = raw.get("links") or []
+    raw_l = raw.get("links")
+    raw_l = [] if raw_l is None or raw_l == {} else raw_l
     if not isinstance(raw_l, list):
         r.fail("links", f"must be a list of links such as [[EU_ETS, CH_ETS]] (got {_describe(raw_l)})")
     for i, link in enumerate(raw_l):

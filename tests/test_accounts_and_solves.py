@@ -8,12 +8,11 @@ import copy
 import inspect
 
 import pytest
+from conftest import ROOT
 
 import model
 from model import cli
 from model.errors import ScenarioError
-
-from conftest import ROOT
 
 REL = 1e-6
 

@@ -7,13 +7,12 @@ identities on random scenarios using every instrument.
 from __future__ import annotations
 
 import pytest
+from conftest import ROOT
 from hypothesis import given
+from test_properties import SETTINGS, instruments_st
 
 import model
-from conftest import ROOT
 from model.money import exchange, government
-
-from test_properties import SETTINGS, instruments_st
 
 REL = 1e-6
 
