@@ -57,6 +57,7 @@ import numpy as np
 import pandas as pd
 
 from . import data
+from .deflator import to_usd2010
 
 __all__ = [
     "ETS_ID", "RULES", "START", "END", "END_MAX", "DISCOUNT_RATE", "PHASE4_ANNUAL_REDUCTION_MT", "CUTS_MT", "BACKLOADING_MT",
@@ -65,7 +66,7 @@ __all__ = [
     "phases", "phase_of", "phase3_reference", "phase4_reference", "annual_reduction",
     "cap_path", "phase3_rule", "cap_rule", "area_bau", "ets1_coverage", "ets2_reference", "ets2_coverage",
     "ets2_cap_rule", "eur_to_usd", "verified_emissions", "observed_prices", "build",
-    "msr_rule", "calibrate_kappa", "SCENARIO_FILES", "write_scenarios",
+    "msr_rule", "calibrate_kappa", "observed_price_usd2010", "forward_kappa", "SCENARIO_FILES", "write_scenarios",
 ]
 
 ETS_ID = "EU_ETS"
@@ -472,6 +473,46 @@ def calibrate_kappa(year: int, price_usd: float | None = None, beta: float = 3.0
     if price_usd is None:
         price_usd = float(observed_prices().set_index("year").loc[year, "usd_per_t"])
     return price_usd / (gamma * a**beta)
+
+
+def observed_price_usd2010(year: int) -> float:
+    """The observed mean EU allowance price of ``year`` (ICAP, secondary market) in USD2010.
+
+    ICAP's nominal USD price deflated with the US CPI-U (:mod:`model.deflator`), so that it can
+    be compared with the model's prices, which are in the USD2010 of MIMOSA's cost curve.
+    """
+    nominal = float(observed_prices().set_index("year").loc[year, "usd_per_t"])
+    return to_usd2010(nominal, year)
+
+
+def forward_kappa(year: int = 2023, target_usd2010: float | None = None, **build_args) -> float:
+    """The kappa at which the forward-looking run's price in ``year`` equals a target price.
+
+    The run is :func:`build` with ``build_args`` (default: the file ``eu_ets_2023.yaml``, the law
+    of 2023 from the published bank of 2022) and the target is the observed price of ``year`` in
+    USD2010 (:func:`observed_price_usd2010`). Multiplying kappa by ``m`` multiplies every
+    abatement cost by ``m`` and leaves the cost-minimising quantities, hence the bank and the MSR
+    intakes, unchanged; so every price of the EU ETS is multiplied by ``m`` and
+
+    kappa* = kappa_0 * target / p_year(kappa_0).
+
+    This holds as long as no price-triggered rule of ETS I binds (it has none); ETS II is a
+    separate market. The test suite checks the result by bisection on re-solved runs.
+    """
+    from .results import solve
+    from .scenario import load_scenario
+
+    args = build_args or dict(SCENARIO_FILES["eu_ets_2023.yaml"])
+    if target_usd2010 is None:
+        target_usd2010 = observed_price_usd2010(year)
+    raw = build(**args)
+    kappa0 = float(raw["jurisdictions"]["EU"]["mac"]["kappa"])
+    res = solve(load_scenario(raw))
+    p = res.prices
+    p0 = float(p[(p["market"] == "EU_ETS") & (p["period"] == year)]["price_usd_per_t"].iloc[0])
+    if p0 <= 0:
+        raise ValueError(f"the run's {year} price is zero; no kappa makes it {target_usd2010:.1f}")
+    return kappa0 * target_usd2010 / p0
 
 
 # ---------------------------------------------------------------------------------------------

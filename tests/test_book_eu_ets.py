@@ -296,3 +296,58 @@ def test_observed_prices_and_calibration_are_read_not_tuned(main, verified):
     assert kappa(2023) == pytest.approx(float(mac["kappa"]), rel=0.05)
     assert kappa(2022) > 5 * kappa(2023) > 5 * kappa(2025)
     assert math.isfinite(kappa(2019))
+
+
+# --- Prices in USD2010 and the forward calibration (chapter "The model beside the observed prices")
+
+#: BLS CPI-U annual averages (series CUUR0000SA0, 1982-84 = 100), typed from the BLS tables.
+CPI_2010, CPI_2023, CPI_2024 = 218.056, 304.702, 313.689
+
+
+def observed_usd(year):
+    return {int(r["year"]): float(r["price_usd_per_t"]) for r in rows("ets_prices.csv")
+            if r["ets_id"] == "EU_ETS" and r["market"] == "secondary"}[year]
+
+
+def test_observed_prices_deflated_with_cpi_u():
+    from model.eu_ets import observed_price_usd2010
+
+    assert observed_price_usd2010(2023) == pytest.approx(observed_usd(2023) * CPI_2010 / CPI_2023, rel=1e-9)
+    assert observed_price_usd2010(2024) == pytest.approx(observed_usd(2024) * CPI_2010 / CPI_2024, rel=1e-9)
+
+
+def test_forward_kappa_matches_bisection_on_resolved_runs(from_2023):
+    """eu_ets.forward_kappa (a scaling argument) against a bisection on kappa with full re-solves."""
+    from model.eu_ets import forward_kappa
+
+    target = observed_usd(2023) * CPI_2010 / CPI_2023
+    base = from_2023["scenario"]
+    eu = from_2023["raw"]["jurisdictions"]["EU"]
+
+    def price_2023(kappa):
+        juris = {"EU": {**eu, "mac": {**eu["mac"], "kappa": kappa}}}
+        return market(model.solve(base.with_changes(jurisdictions=juris)), "EU_ETS").loc[2023, "price_usd_per_t"]
+
+    lo, hi = math.log(eu["mac"]["kappa"]), math.log(20 * eu["mac"]["kappa"])
+    assert price_2023(math.exp(lo)) < target < price_2023(math.exp(hi))
+    for _ in range(12):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if price_2023(math.exp(mid)) < target else (lo, mid)
+    k_bisect = math.exp((lo + hi) / 2)
+    k = forward_kappa(2023)
+    assert k == pytest.approx(k_bisect, rel=2e-3)
+    assert price_2023(k) == pytest.approx(target, rel=0.10)  # the base year matches within 10 %
+    assert k > 2 * eu["mac"]["kappa"]  # the chapter: well above MIMOSA's value
+
+
+def test_without_msr_zero_price_needs_the_2030_horizon():
+    """The factors alone give a zero price only because a bank left in 2030 is worthless."""
+    from model import eu_ets
+
+    short = market(model.solve(model.load_scenario(eu_ets.build(rules="2023", msr=False, ets2=False))), "EU_ETS")
+    longer = market(model.solve(model.load_scenario(
+        eu_ets.build(rules="2023", msr=False, ets2=False, end=2035))), "EU_ETS")
+    assert short["price_usd_per_t"].max() < 1e-3 * longer.loc[2023, "price_usd_per_t"]
+    assert longer.loc[2023, "price_usd_per_t"] > 0.5
+    # and with a positive price the longer run follows Hotelling while it banks
+    assert longer.loc[2024, "price_usd_per_t"] == pytest.approx(1.05 * longer.loc[2023, "price_usd_per_t"], rel=REL)

@@ -317,3 +317,19 @@ def test_2030_gain_of_linked_pair_closed_form(y2030):
     assert y2030["alone"].total_cost() == pytest.approx(alone, rel=1e-6)
     assert y2030["linked"].total_cost() == pytest.approx(linked, rel=1e-5)
     assert math.isfinite(alone - linked) and alone - linked > 0
+
+
+def test_2021_korea_and_china_priced_far_below_observed_even_deflated(y2021):
+    """The chapter leads with it: Korea's and China's caps cut a few per cent below the model's
+    BAU, so the long-run curves price them at well under 1 USD/t, far below the observed prices
+    even when those are deflated to USD2010 (BLS CPI-U: 218.056 in 2010, 270.970 in 2021)."""
+    obs = national.observed_prices().loc[2021]
+    for m in ("KR_ETS", "CN_ETS"):
+        sc = y2021["raw"]
+        mac, base = member(sc, m)
+        a = (covered(sc, m) - cap_of(sc, m)) / base
+        closed = mac["kappa"] * mac["gamma"] * a ** mac["beta"]
+        assert 0 < a < 0.1
+        assert closed < 1.0
+        assert y2021["caps"].price(m) == pytest.approx(closed, rel=1e-6)
+        assert obs[m] * 218.056 / 270.970 > 5 * closed

@@ -435,3 +435,19 @@ def test_non_additional_credits_raise_emissions(additionality):
     # the US limit binds: its price stays at its MAC at (requirement - limit), whatever a is
     p_us = equilibrium_price([(power("USA"), BAUS["USA"])], BAUS["USA"] - CAPS["USA"] - 0.05 * CAPS["USA"])
     assert res.price("USA_NDC") == pytest.approx(p_us, rel=1e-5)
+
+
+def test_identity_of_the_soft_party_does_not_change_the_world_result(world):
+    """Paris exercise 4: the world price and shortfall are the same whoever is soft; the soft
+    party's own sales and excess differ."""
+    gap = sum(BAUS[p] - q_at(p, 20.0) for p in PARTIES) - sum(CAPS.values())
+    own = {}
+    for party in ("CHN", "EU27"):
+        res = model.solve(paris.linked(paris.conduct(world["sc"], 20.0, [party])))
+        assert res.price("CHN_NDC") == pytest.approx(20.0, rel=REL)
+        assert res.ledger["shortfall_mt"].iloc[0] == pytest.approx(gap, rel=REL)
+        row = res.prices.set_index("market").loc[f"{party}_NDC"]
+        own[party] = (-row["net_imports_mt"], row["emissions_mt"] - row["cap_mt"])
+    assert own["CHN"][0] != pytest.approx(own["EU27"][0], rel=1e-2)
+    assert own["CHN"][0] + own["CHN"][1] == pytest.approx(gap, rel=REL)
+    assert own["EU27"][0] + own["EU27"][1] == pytest.approx(gap, rel=REL)

@@ -242,3 +242,22 @@ def test_rggi_bau_is_the_least_squares_fit(rggi):
     grid = [80 + 0.01 * k for k in range(6000)]
     best = min(grid, key=sse)
     assert r["jurisdictions"]["RGGI_power"]["bau"] == pytest.approx(best, abs=0.05)
+
+
+def test_rggi_ecr_would_not_have_bound(rggi):
+    """The ECR (a floor at its trigger on up to 10 % of the cap) changes nothing in 2021-2025."""
+    r, pr = rggi
+    st = rule("RGGI", "short_ton", 2021)
+    ecr = {y: rule("RGGI", "ecr_trigger", 2021) * 1.07 ** (y - 2021) / st for y in YEARS}
+    bau = r["jurisdictions"]["RGGI_power"]["bau"]
+    for y in YEARS:
+        assert rggi_by_hand(r, bau, y)[0] > ecr[y]  # the price by hand is above the ECR trigger
+    mk = {**r["markets"]["RGGI"], "price_floor": ecr, "auction_share": 0.10}
+    with_ecr = model.solve(model.load_scenario(RGGI).with_changes(markets={"RGGI": mk}))
+    pe = with_ecr.prices.set_index("period")
+    for y in YEARS:
+        assert pe.loc[y, "price_usd_per_t"] == pytest.approx(pr.loc[y, "price_usd_per_t"], rel=REL_CONVEX)
+        assert pe.loc[y, "withheld_mt"] == pytest.approx(0.0, abs=1e-6)
+    obs = data.load_table("ets_prices")
+    obs = obs[(obs["ets_id"] == "RGGI") & (obs["market"] == "primary")].set_index("year")["price_usd_per_t"]
+    assert all(obs[y] > ecr[y] for y in YEARS)
