@@ -262,7 +262,8 @@ def load_table(name: str, directory: Path | str | None = None) -> pd.DataFrame:
 def coverage_share(codes, year: int, variable: str = "ghg") -> float:
     """Share of world emissions in ``year`` emitted by ``codes`` (ISO3 list), a fraction.
 
-    ``variable`` is ``ghg`` (GHG excluding LULUCF CO2 and F-gases), ``ghg_incl_lucf`` or ``co2``;
+    ``variable`` is ``ghg`` (fossil CO2 + CH4 + N2O, the CH4 and N2O including land use; no
+    land-use CO2, no F-gases), ``ghg_incl_lucf`` or ``co2``;
     ``year`` one of :data:`SNAPSHOT_YEARS`. Codes without data (Monaco) count as zero.
     """
     jur = load_table("jurisdictions").set_index("iso3")

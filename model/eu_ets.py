@@ -314,8 +314,11 @@ def ets2_cap_rule(end: int = END) -> dict:
 
 
 def observed_prices(market: str = "secondary") -> pd.DataFrame:
-    """Annual mean EU allowance prices: ``year``, ``eur_per_t``, ``usd_per_t`` (ICAP)."""
-    p = data.load_table("ets_prices")
+    """Annual mean EU allowance prices: ``year``, ``eur_per_t``, ``usd_per_t`` (ICAP).
+
+    Full-year means only (:func:`model.data.observed_prices`): part-year means are left out.
+    """
+    p = data.observed_prices()
     p = p[(p["ets_id"] == ETS_ID) & (p["market"] == market)]
     return pd.DataFrame({"year": p["year"].astype(int).to_numpy(),
                          "eur_per_t": p["price_local_per_t"].astype(float).to_numpy(),

@@ -16,8 +16,8 @@ it and solve it with :func:`model.solve`. They start from :func:`model.data.buil
 * :func:`article_6_4`: a crediting programme (A6.4ERs) with additionality, one-way links and
   import limits.
 
-Units: emissions, caps, flows in MtCO2e per year (GHG excluding LULUCF CO2 and F-gases, as in
-``data/``); carbon budgets in GtCO2; prices and penalties in USD per tonne.
+Units: emissions, caps, flows in MtCO2e per year (GHG excluding land-use CO2 and F-gases, with
+CAIT's CH4 and N2O, which include land use, as in ``data/``); carbon budgets in GtCO2; prices and penalties in USD per tonne.
 """
 
 from __future__ import annotations

@@ -96,8 +96,9 @@ def string(name, description, required=False, enum=None, pattern=None):
 
 
 MT = "MtCO2e"
-GHG_NOTE = ("GHG excluding LULUCF CO2 and F-gases: co2 + methane + nitrous_oxide of OWID (the Dec 2020 release "
-            "has no total excluding LULUCF; its total_ghg is CAIT 'Total including LUCF')")
+GHG_NOTE = ("GHG including land-use CH4/N2O, excluding land-use CO2 and F-gases: co2 (fossil and industry, GCP) + methane + "
+            "nitrous_oxide of OWID (CAIT), whose CH4 and N2O include land-use change and forestry (fires, biomass burning), so "
+            "this is not a total excluding LULUCF; the Dec 2020 release has none (its total_ghg is CAIT 'Total including LUCF')")
 
 
 def jurisdictions_fields():
