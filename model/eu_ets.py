@@ -313,12 +313,13 @@ def ets2_cap_rule(end: int = END) -> dict:
 # Observed prices
 
 
-def observed_prices(market: str = "secondary") -> pd.DataFrame:
+def observed_prices(market: str = "secondary", full_years_only: bool = True) -> pd.DataFrame:
     """Annual mean EU allowance prices: ``year``, ``eur_per_t``, ``usd_per_t`` (ICAP).
 
-    Full-year means only (:func:`model.data.observed_prices`): part-year means are left out.
+    By default full-year means only (:func:`model.data.observed_prices`): part-year means (the
+    secondary market's 2005, 2024 and 2025) are left out.
     """
-    p = data.observed_prices()
+    p = data.observed_prices(full_years_only)
     p = p[(p["ets_id"] == ETS_ID) & (p["market"] == market)]
     return pd.DataFrame({"year": p["year"].astype(int).to_numpy(),
                          "eur_per_t": p["price_local_per_t"].astype(float).to_numpy(),

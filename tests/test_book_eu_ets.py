@@ -284,8 +284,11 @@ def test_observed_prices_and_calibration_are_read_not_tuned(main, verified):
     """kappa is MIMOSA's EU-27 value; a one-year calibration to 2023 lands close to it, others do not."""
     mac = {r["iso3"]: r for r in rows("mac.csv")}["EU27"]
     assert main["raw"]["jurisdictions"]["EU"]["mac"]["kappa"] == float(mac["kappa"])
-    prices = {int(r["year"]): float(r["price_usd_per_t"]) for r in rows("ets_prices.csv")
-              if r["ets_id"] == "EU_ETS" and r["market"] == "secondary"}
+    # full-year means only: the secondary market's 2024 and 2025 are part-year means, so 2025
+    # uses the auction mean, which covers the whole year
+    full = [r for r in rows("ets_prices.csv") if r["ets_id"] == "EU_ETS" and r["part_year"] == "False"]
+    prices = {int(r["year"]): float(r["price_usd_per_t"]) for r in full if r["market"] == "secondary"}
+    prices[2025] = next(float(r["price_usd_per_t"]) for r in full if r["market"] == "primary" and r["year"] == "2025")
     c = main["raw"]["markets"]["EU_ETS"]["coverage"]
     bau = main["raw"]["jurisdictions"]["EU"]["bau"]
 
