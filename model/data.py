@@ -30,8 +30,11 @@ import pandas as pd
 __all__ = [
     "DataError", "data_dir", "tables", "descriptor", "load_table", "validate",
     "power_mac", "bau", "jurisdiction_entry", "ndc_cap", "build_ndc_world", "build_kyoto",
-    "coverage_share",
+    "coverage_share", "ndc_rows", "paris_withdrawn", "observed_prices",
 ]
+
+#: The target year of the NDCs the scenario builders use (``ndcs.csv`` also holds 2035 targets).
+NDC_YEAR = 2030
 
 #: Jurisdiction snapshot years of ``jurisdictions.csv`` (GHG columns ``ghg_mt_YEAR``).
 SNAPSHOT_YEARS = (1990, 2005, 2010, 2012, 2016)
@@ -259,7 +262,8 @@ def load_table(name: str, directory: Path | str | None = None) -> pd.DataFrame:
 def coverage_share(codes, year: int, variable: str = "ghg") -> float:
     """Share of world emissions in ``year`` emitted by ``codes`` (ISO3 list), a fraction.
 
-    ``variable`` is ``ghg`` (GHG excluding LULUCF CO2 and F-gases), ``ghg_incl_lucf`` or ``co2``;
+    ``variable`` is ``ghg`` (fossil CO2 + CH4 + N2O, the CH4 and N2O including land use; no
+    land-use CO2, no F-gases), ``ghg_incl_lucf`` or ``co2``;
     ``year`` one of :data:`SNAPSHOT_YEARS`. Codes without data (Monaco) count as zero.
     """
     jur = load_table("jurisdictions").set_index("iso3")
@@ -315,6 +319,45 @@ def _observed(iso3: str, year: int, variable: str = "ghg") -> float | None:
     return None
 
 
+def ndc_rows(target_year: int = NDC_YEAR) -> pd.DataFrame:
+    """The rows of ``ndcs.csv`` whose target year is ``target_year`` (2030 or 2035).
+
+    The table holds each party's 2030 target from the latest NDC that states one and, where the
+    party's latest NDC (submitted by the end of 2025) sets a 2035 target, that target too;
+    ``primary`` marks one row per party and target year.
+    """
+    ndcs = load_table("ndcs")
+    return ndcs[ndcs["target_year"] == target_year].reset_index(drop=True)
+
+
+def paris_withdrawn(on: str | None = None) -> list[str]:
+    """Parties of ``ndcs.csv`` whose withdrawal from the Paris Agreement has taken effect by ``on``.
+
+    ``on`` is an ISO date (``YYYY-MM-DD``); ``None`` means every withdrawal recorded, whatever its
+    date (the United States: notified 27 January 2025, effective 27 January 2026, Art. 28.2).
+    """
+    ndcs = load_table("ndcs")
+    flagged = ndcs[ndcs["paris_withdrawn"].notna()]
+    if on is not None:
+        flagged = flagged[flagged["paris_withdrawn"] <= on]
+    return list(dict.fromkeys(flagged["party"]))
+
+
+def observed_prices(full_years_only: bool = True) -> pd.DataFrame:
+    """Observed annual mean allowance prices (``ets_prices.csv``), USD and local currency per tonne.
+
+    With ``full_years_only`` (the default) the means of part years are dropped (``part_year``:
+    a series' first or last years with fewer observations than the year next to them, and
+    the year of the ICAP export, 2026), so that a mean over a few weeks of trading is never
+    used to calibrate or to compare with a full-year model price. Every use of observed
+    prices in the model and the book goes through this function.
+    """
+    prices = load_table("ets_prices")
+    if full_years_only:
+        prices = prices[~prices["part_year"].astype(bool)].reset_index(drop=True)
+    return prices
+
+
 def ndc_cap(party: str, year: int = 2030, conditional: bool = False) -> tuple[float, str]:
     """A party's NDC as an absolute cap in MtCO2e per year, with a note saying how it was made.
 
@@ -332,10 +375,11 @@ def ndc_cap(party: str, year: int = 2030, conditional: bool = False) -> tuple[fl
       caps CO2 and adds the non-CO2 gases at BAU.
     - ``peak``: no number to convert; the cap is our BAU in ``year`` (not binding).
 
-    The cap is the NDC level in its target year (2030 for every row here); BAU-dependent parts
-    are evaluated in ``year``. Negative results are clipped to zero.
+    The cap is the NDC level in its target year (the 2030 rows, :data:`NDC_YEAR`, of
+    :func:`ndc_rows`); BAU-dependent parts are evaluated in ``year``. Negative results are
+    clipped to zero.
     """
-    ndcs = load_table("ndcs")
+    ndcs = ndc_rows()
     rows = ndcs[ndcs["party"] == party]
     if rows.empty:
         raise KeyError(f"no NDC for '{party}' in ndcs.csv")
@@ -399,7 +443,7 @@ def build_ndc_world(year: int = 2030, parties=None, links=None, conditional: boo
         ``links``. How each NDC type becomes a cap, and where that is weak, is in
         :func:`ndc_cap`; the scenario's ``description`` lists each party's conversion.
     """
-    ndcs = load_table("ndcs")
+    ndcs = ndc_rows()
     parties = list(dict.fromkeys(ndcs["party"])) if parties is None else list(parties)
     jurisdictions, markets, notes = {}, {}, []
     for p in parties:

@@ -314,9 +314,13 @@ def ets2_cap_rule(end: int = END) -> dict:
 # Observed prices
 
 
-def observed_prices(market: str = "secondary") -> pd.DataFrame:
-    """Annual mean EU allowance prices: ``year``, ``eur_per_t``, ``usd_per_t`` (ICAP)."""
-    p = data.load_table("ets_prices")
+def observed_prices(market: str = "secondary", full_years_only: bool = True) -> pd.DataFrame:
+    """Annual mean EU allowance prices: ``year``, ``eur_per_t``, ``usd_per_t`` (ICAP).
+
+    By default full-year means only (:func:`model.data.observed_prices`): part-year means (the
+    secondary market's 2005, 2024 and 2025) are left out.
+    """
+    p = data.observed_prices(full_years_only)
     p = p[(p["ets_id"] == ETS_ID) & (p["market"] == market)]
     return pd.DataFrame({"year": p["year"].astype(int).to_numpy(),
                          "eur_per_t": p["price_local_per_t"].astype(float).to_numpy(),
@@ -476,13 +480,18 @@ def calibrate_kappa(year: int, price_usd: float | None = None, beta: float = 3.0
 
 
 def observed_price_usd2010(year: int) -> float:
-    """The observed mean EU allowance price of ``year`` (ICAP, secondary market) in USD2010.
+    """The observed mean EU allowance price of ``year`` (ICAP) in USD2010.
 
-    ICAP's nominal USD price deflated with the US CPI-U (:mod:`model.deflator`), so that it can
+    The secondary market's full-year mean; where that covers part of the year only (2024: 159
+    trading days in the export), the auction mean of the same year, which covers all of it.
+    ICAP's nominal USD price is deflated with the US CPI-U (:mod:`model.deflator`), so that it can
     be compared with the model's prices, which are in the USD2010 of MIMOSA's cost curve.
     """
-    nominal = float(observed_prices().set_index("year").loc[year, "usd_per_t"])
-    return to_usd2010(nominal, year)
+    for market in ("secondary", "primary"):
+        full = observed_prices(market).set_index("year")
+        if year in full.index:
+            return to_usd2010(float(full.loc[year, "usd_per_t"]), year)
+    raise KeyError(f"no full-year observed EU allowance price for {year}")
 
 
 def forward_kappa(year: int = 2023, target_usd2010: float | None = None, **build_args) -> float:

@@ -90,10 +90,12 @@ def usd_per_local(currency: str, year: int) -> float:
     return float((rows["price_usd_per_t"] / rows["price_local_per_t"]).mean())
 
 
-def observed_prices(market: str = "secondary") -> pd.DataFrame:
+def observed_prices(market: str = "secondary", full_years_only: bool = True) -> pd.DataFrame:
     """Annual mean allowance prices of the four national markets, USD/t, one column each
-    (``data/ets_prices.csv``, ICAP Allowance Price Explorer); rows are years."""
-    p = data.load_table("ets_prices")
+    (``data/ets_prices.csv``, ICAP Allowance Price Explorer); rows are years. With
+    ``full_years_only`` (default) part-year means (:func:`model.data.observed_prices`) are left
+    out; the chapter's 2021 table is the one place that asks for them, and says so."""
+    p = data.observed_prices(full_years_only)  # by default part-year means are left out
     p = p[p["ets_id"].isin(list(MARKETS.values())) & (p["market"] == market)]
     wide = p.pivot(index="year", columns="ets_id", values="price_usd_per_t").astype(float)
     wide.index = wide.index.astype(int)

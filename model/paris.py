@@ -6,7 +6,9 @@ it and solve it with :func:`model.solve`. They start from :func:`model.data.buil
 (each party's 2030 NDC as a cap, MIMOSA power MACs, SSP2 BAU) and add what the chapter needs:
 
 * :func:`world`: the NDC parties plus an uncapped rest of the world, so that global
-  emissions add up to the world total of ``baselines.csv``;
+  emissions add up to the world total of ``baselines.csv``; ``us_withdrawn=True`` leaves the
+  United States, whose withdrawal from the Paris Agreement takes effect on 27 January 2026,
+  uncapped;
 * :func:`partial_coverage`, :func:`china_co2_only`: caps that cover only part of an economy;
 * :func:`linked`: Article 6.2 cooperative approaches as links between NDC markets, with or
   without corresponding adjustments;
@@ -14,8 +16,8 @@ it and solve it with :func:`model.solve`. They start from :func:`model.data.buil
 * :func:`article_6_4`: a crediting programme (A6.4ERs) with additionality, one-way links and
   import limits.
 
-Units: emissions, caps, flows in MtCO2e per year (GHG excluding LULUCF CO2 and F-gases, as in
-``data/``); carbon budgets in GtCO2; prices and penalties in USD per tonne.
+Units: emissions, caps, flows in MtCO2e per year (GHG excluding land-use CO2 and F-gases, with
+CAIT's CH4 and N2O, which include land use, as in ``data/``); carbon budgets in GtCO2; prices and penalties in USD per tonne.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ REST = "ROW"
 
 
 def _parties() -> list[str]:
-    return list(dict.fromkeys(data.load_table("ndcs")["party"]))
+    return list(dict.fromkeys(data.ndc_rows(YEAR)["party"]))
 
 
 def ndc_table(year: int = YEAR, conditional: bool = False) -> pd.DataFrame:
@@ -50,7 +52,7 @@ def ndc_table(year: int = YEAR, conditional: bool = False) -> pd.DataFrame:
     cap does not bind, "hot air"), ``cut_pct`` = required cut below BAU in per cent,
     ``co2_share`` (CO2 / GHG in the party's BAU) and ``how`` (how the NDC became a number).
     """
-    ndcs = data.load_table("ndcs")
+    ndcs = data.ndc_rows(YEAR)
     jur = data.load_table("jurisdictions").set_index("iso3")
     rows = []
     for p in _parties():
@@ -87,7 +89,8 @@ def co2_shares(scenario: dict, year: int = YEAR) -> dict:
     return shares
 
 
-def world(year: int = YEAR, conditional: bool = False, others=(), rest: bool = True) -> dict:
+def world(year: int = YEAR, conditional: bool = False, others=(), rest: bool = True,
+          us_withdrawn: bool = False) -> dict:
     """The NDC world: one market per party capped at its NDC, plus uncapped jurisdictions.
 
     Parameters
@@ -102,6 +105,13 @@ def world(year: int = YEAR, conditional: bool = False, others=(), rest: bool = T
     rest : bool
         Add ``ROW``, the rest of the world: world BAU less every modelled jurisdiction, with the
         world MAC of ``mac.csv``. Uncapped.
+    us_withdrawn : bool
+        The United States out of the Paris Agreement (notified 27 January 2025, effective
+        27 January 2026, Art. 28.2; column ``paris_withdrawn`` of ``ndcs.csv``): its market
+        ``USA_NDC`` is dropped and the US stays as an uncapped jurisdiction at its SSP2 BAU
+        with its MAC, so it neither abates nor trades. Every party flagged as withdrawn in
+        ``ndcs.csv`` is treated alike (today only the US). Default ``False``: the NDCs as
+        submitted.
 
     Returns
     -------
@@ -112,6 +122,11 @@ def world(year: int = YEAR, conditional: bool = False, others=(), rest: bool = T
     sc = data.build_ndc_world(year, conditional=conditional)
     sc["name"] = f"NDC world {year}" + (" (conditional NDCs)" if conditional else "")
     sc.pop("links", None)
+    if us_withdrawn:
+        gone = data.paris_withdrawn()
+        for p in gone:
+            sc["markets"].pop(f"{p}_NDC", None)
+        sc["name"] += ", " + ", ".join(gone) + " withdrawn from Paris (uncapped)"
     for c in others:
         sc["jurisdictions"][c] = data.jurisdiction_entry(c, year)
     if rest:

@@ -26,6 +26,7 @@ def csv(name):
 
 
 NDCS = csv("ndcs")
+NDCS = NDCS[NDCS["target_year"] == YEAR]  # the 2030 targets; ndcs.csv also holds 2035 ones
 JUR = csv("jurisdictions").set_index("iso3")
 BASE = csv("baselines")
 MAC = csv("mac").set_index("iso3")
@@ -112,6 +113,24 @@ def test_ndc_caps_add_up_independently(world):
     assert 0.7 < sum(BAUS.values()) / bau("WLD") < 1  # the NDCs cover most, not all, of the world
     # the NDCs cut the parties' BAU, but the world total stays far above it: no global cap
     assert caps_sum < sum(BAUS.values())
+
+
+def test_us_withdrawn_leaves_the_us_uncapped(world):
+    """paris.world(us_withdrawn=True): no US market; the US emits its BAU; the others as before."""
+    us = NDCS.loc[NDCS["party"] == "USA", "paris_withdrawn"]
+    assert (us == "2026-01-27").all()  # Art. 28.2: a year after the notification of 27 Jan 2025
+    assert NDCS.loc[NDCS["party"] != "USA", "paris_withdrawn"].isna().all()
+    sc = paris.world(us_withdrawn=True)
+    assert "USA_NDC" not in sc["markets"] and sc["jurisdictions"]["USA"]["bau"] == pytest.approx(BAUS["USA"], abs=1e-9)
+    assert set(sc["markets"]) == {f"{p}_NDC" for p in PARTIES if p != "USA"}
+    res = model.solve(sc)
+    row = sc["jurisdictions"][paris.REST]["bau"]
+    expected = sum(min(CAPS[p], BAUS[p]) for p in PARTIES if p != "USA") + BAUS["USA"] + row
+    assert res.ledger["global_emissions_mt"].iloc[0] == pytest.approx(expected, rel=REL)
+    # the world emits exactly the US cut more than with the US capped
+    cut = BAUS["USA"] - CAPS["USA"]
+    assert res.ledger["global_emissions_mt"].iloc[0] - world["aut"].ledger["global_emissions_mt"].iloc[0] \
+        == pytest.approx(cut, rel=1e-6)
 
 
 def test_autarky_prices_are_mac_at_cap_and_zero_when_slack(world):

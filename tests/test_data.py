@@ -333,3 +333,88 @@ def test_power_mac_and_bau_interpolation():
     assert min(b2020, b2030) <= data.bau("CHN", 2025) <= max(b2020, b2030)
     with pytest.raises(ValueError):
         data.bau("CHN", 2100)
+
+
+# ---------------------------------------------------------------------------------------------
+# NDCs: the latest document of each party, sourced and dated; the unchecked rows are listed
+
+
+def test_ndcs_are_the_latest_and_name_their_document():
+    ndcs = data.load_table("ndcs")
+    assert (ndcs["document"].str.len() > 10).all() and ndcs["url"].str.startswith("https://").all()
+    # one primary row per party and target year; every party has a 2030 target
+    primary = ndcs[ndcs["primary"]]
+    assert not primary.duplicated(["party", "target_year"]).any()
+    assert set(primary.loc[primary["target_year"] == 2030, "party"]) == set(ndcs["party"])
+    assert set(ndcs["target_year"]) == {2030, 2035}
+    row = ndcs.set_index(["party", "target_year", "target_type", "conditional"])
+    # Turkey's 2023 update: 41% below its own BAU of 1,175 Mt (695 Mt in the NDC), not the INDC's 21%
+    tur = row.loc[("TUR", 2030, "bau", False)]
+    assert (tur["level_pct"], tur["reference_emissions_mt"]) == (41, 1175)
+    assert (1 - 0.41) * 1175 == pytest.approx(695, abs=2)  # the NDC rounds a 40.9% cut to 41%
+    # Brazil's 2023 adjustment and 2024 NDC state both a level and a per cent below 2005: both
+    # documents imply the same 2005 net emissions (about 2.56 Gt)
+    base_2030 = row.loc[("BRA", 2030, "absolute", False), "target_emissions_mt"] / (1 - row.loc[("BRA", 2030, "base_year", False), "level_pct"] / 100)
+    base_2035 = row.loc[("BRA", 2035, "absolute", False), "target_emissions_mt"] / (1 - row.loc[("BRA", 2035, "base_year", False), "level_pct"] / 100)
+    assert base_2030 == pytest.approx(base_2035, rel=0.01)
+    assert row.loc[("BRA", 2030, "base_year", False), "submitted"] == "2023-10-27"
+    # the US withdrawal: every US row flagged, no one else; the builders' 2030 rows exclude 2035
+    assert set(ndcs.loc[ndcs["paris_withdrawn"].notna(), "party"]) == {"USA"}
+    assert data.paris_withdrawn() == ["USA"] and data.paris_withdrawn("2026-01-26") == []
+    assert (data.ndc_rows()["target_year"] == 2030).all()
+
+
+def test_ndc_unchecked_rows_are_listed():
+    ndcs = data.load_table("ndcs")
+    text = (data.data_dir() / "README.md").read_text()
+    section = text.split("**Rows with `checked = False`**", 1)[1].split("**", 1)[0]
+    listed = set(re.findall(r"\b([A-Z]{3}|EU27) (20\d\d)\b", section))
+    unchecked = {(r.party, str(r.target_year)) for r in ndcs.itertuples() if not r.checked}
+    assert listed == unchecked
+    # a checked row has a stored text copy behind it
+    assert ndcs.loc[ndcs["checked"], "url"].str.startswith("https://github.com/wri/ndc/").all()
+
+
+# ---------------------------------------------------------------------------------------------
+# The GHG series is labelled for what it is
+
+
+def test_ghg_label_matches_the_data():
+    fields = {f["name"]: f for r in data.descriptor()["resources"] if r["name"] == "emissions_history"
+              for f in r["schema"]["fields"]}
+    label = fields["ghg_mt"]["description"]
+    assert label.startswith("GHG including land-use CH4/N2O") and "not a total excluding LULUCF" in label
+    # why: CAIT's CH4 and N2O include land use, so Australia's total swings with its fire years
+    hist = pd.read_csv(data.data_dir() / "emissions_history.csv")
+    aus = hist[hist["iso3"] == "AUS"].set_index("year").loc[1990:2016]
+    co2_move = aus["co2_mt"].pct_change().abs().max()
+    ghg_move = aus["ghg_mt"].pct_change().abs().max()
+    non_co2_move = (aus["ghg_mt"] - aus["co2_mt"]).pct_change().abs().max()
+    assert co2_move < 0.05 and ghg_move > 0.15 and non_co2_move > 0.3
+    assert ghg_move == pytest.approx(690.57 / 583.67 - 1, abs=1e-4)  # 2010-2011, as the README says
+
+
+# ---------------------------------------------------------------------------------------------
+# Part-year price means are marked and kept out
+
+
+def test_part_year_prices_are_marked_and_left_out():
+    raw = pd.read_csv(data.data_dir() / "ets_prices.csv")
+    expected = {}
+    for _, g in raw.groupby(["ets_id", "market"]):
+        g = g.sort_values("year")
+        n, years = g["n_observations"].tolist(), g["year"].tolist()
+        flag = [y >= 2026 for y in years]
+        i = 0  # from the start: fewer than 90% of the next year's observations
+        while i < len(n) - 1 and (flag[i] or n[i] < 0.9 * n[i + 1]):
+            flag[i], i = True, i + 1
+        j = len(n) - 1  # from the end: fewer than 90% of the previous year's
+        while j > 0 and (flag[j] or n[j] < 0.9 * n[j - 1]):
+            flag[j], j = True, j - 1
+        expected.update({(g["ets_id"].iloc[0], g["market"].iloc[0], y): f for y, f in zip(years, flag, strict=True)})
+    got = {(r.ets_id, r.market, r.year): bool(r.part_year) for r in raw.itertuples()}
+    assert got == expected
+    assert got[("UK_ETS", "secondary", 2021)] and got[("EU_ETS", "secondary", 2025)]
+    assert got[("DE_NEHS", "primary", 2026)] and not got[("EU_ETS", "primary", 2025)]
+    full = data.observed_prices()
+    assert not full["part_year"].any() and len(full) == (~raw["part_year"]).sum()

@@ -33,6 +33,13 @@ KP = {"title": "Kyoto Protocol (1997), Annex B; Doha Amendment (2012, decision 1
       "path": "https://unfccc.int/process-and-meetings/the-kyoto-protocol", "license": "public document"}
 NDC = {"title": "UNFCCC NDC Registry: the parties' NDC documents",
        "path": "https://unfccc.int/NDCREG", "license": "public document"}
+NDC_TEXT = {"title": "WRI, text copies of the NDC documents of the UNFCCC registry (github.com/wri/ndc; file named per row in url)",
+            "path": "https://github.com/wri/ndc", "license": "public documents"}
+PARIS_WD = {"title": "UN Secretary-General's spokesperson, 28 January 2025, as reported by AFP (NDTV) and Xinhua (Shine): the United "
+                     "States notified the depositary of its withdrawal from the Paris Agreement on 27 January 2025, effective 27 "
+                     "January 2026 (Art. 28.2); the depositary notification is in the UN Treaty Collection, chapter XXVII.7.d",
+            "path": "https://www.ndtv.com/world-news/un-confirms-us-withdrawal-notification-from-paris-climate-change-agreement-7581949",
+            "license": "facts quoted with their source"}
 IPCC = {"title": "IPCC (2021) Climate Change 2021: The Physical Science Basis, WGI Summary for Policymakers, Table SPM.2",
         "path": "https://www.ipcc.ch/report/ar6/wg1/", "license": "public document"}
 CORSIA_ICAO = {"title": "ICAO: Assembly Resolutions A39-3 (2016) and A41-22 (2022), Council decision of 30 June 2020, "
@@ -89,8 +96,9 @@ def string(name, description, required=False, enum=None, pattern=None):
 
 
 MT = "MtCO2e"
-GHG_NOTE = ("GHG excluding LULUCF CO2 and F-gases: co2 + methane + nitrous_oxide of OWID (the Dec 2020 release "
-            "has no total excluding LULUCF; its total_ghg is CAIT 'Total including LUCF')")
+GHG_NOTE = ("GHG including land-use CH4/N2O, excluding land-use CO2 and F-gases: co2 (fossil and industry, GCP) + methane + "
+            "nitrous_oxide of OWID (CAIT), whose CH4 and N2O include land-use change and forestry (fires, biomass burning), so "
+            "this is not a total excluding LULUCF; the Dec 2020 release has none (its total_ghg is CAIT 'Total including LUCF')")
 
 
 def jurisdictions_fields():
@@ -198,33 +206,51 @@ RESOURCES = [
                 {"name": "start", "type": "date", "description": "link effective", "constraints": {"required": True}},
                 {"name": "end", "type": "date", "description": "link ended", "constraints": {"required": False}}, SRC]},
     {"name": "ets_prices", "path": "ets_prices.csv", "title": "Observed allowance prices (annual means)",
-     "description": "Annual mean prices by system and market (primary = auction, secondary), from the ICAP Allowance Price Explorer.",
+     "description": "Annual mean prices by system and market (primary = auction, secondary), from the ICAP Allowance Price Explorer; part_year marks means of part of a year, which calibrations and comparisons leave out.",
      "sources": [ICAP_PX], "primaryKey": ["ets_id", "market", "year"],
      "foreignKeys": [{"fields": ["ets_id"], "reference": {"resource": "ets", "fields": ["ets_id"]}}],
      "fields": [string("ets_id", "system", required=True), string("market", "market", required=True, enum=["primary", "secondary"]),
                 integer("year", "year", "calendar year", 2005, 2030), string("currency", "local currency", required=True, pattern="[A-Z]{3}"),
                 num("price_local_per_t", "local currency/t", "annual mean price in local currency", maximum=200000, required=True),
                 num("price_usd_per_t", "USD/t", "annual mean price in USD at ICAP's exchange rates", maximum=1000, required=True),
-                integer("n_observations", "count", "observations behind the mean", 1), SRC]},
+                integer("n_observations", "count", "observations behind the mean", 1),
+                boolean("part_year", "the mean covers only part of the year: a first or last year of the series with fewer than 90% of "
+                        "the observations of the year next to it, or 2026, the year of the export (data/scripts/derive_ets.py "
+                        "part_years); model.data.observed_prices() leaves these rows out"), SRC]},
     {"name": "eu_ets_emissions", "path": "eu_ets_emissions.csv", "title": "EU ETS verified emissions by main activity sector",
      "description": "The sectors in the source file; their sum is a lower bound of the system's total.", "sources": [EEA],
      "primaryKey": ["sector", "year"],
      "fields": [string("sector", "main activity sector (EEA code and name)", required=True),
                 integer("year", "year", "calendar year", 2005, 2030), num("emissions_mt", "MtCO2e", "verified emissions", maximum=3000, required=True), SRC]},
     {"name": "ndcs", "path": "ndcs.csv", "title": "Nationally determined contributions of the major parties",
-     "description": "Headline 2030 targets, hand-transcribed from the NDC documents (UNFCCC NDC registry), as submitted by the end of 2022. level_pct is a reduction (positive = below the reference). reference_emissions_mt holds the party's own stated reference (base year or BAU) where the NDC gives one. primary marks the row the scenario builder uses.",
-     "sources": [NDC], "primaryKey": ["party", "target_type", "conditional"],
+     "description": "Headline 2030 targets (and 2035 targets where the party's latest NDC, submitted by the end of 2025, states one), "
+                    "hand-transcribed from the NDC documents (UNFCCC NDC registry). Each row names its document, where its text was read "
+                    "(url: the WRI text copy of the registry document, github.com/wri/ndc, or the registry itself where no copy is stored) "
+                    "and its date. level_pct is a reduction (positive = below the reference). reference_emissions_mt holds the party's own "
+                    "stated reference (base year or BAU) where the NDC gives one. primary marks the row of each party and target year that "
+                    "the scenario builder uses. checked = True where every figure of the row (level, reference, target year) was read in the "
+                    "stored text of the document itself; the rows with checked = False are listed in data/README.md.",
+     "sources": [NDC, NDC_TEXT, PARIS_WD], "primaryKey": ["party", "target_year", "target_type", "conditional"],
      "foreignKeys": [{"fields": ["party"], "reference": {"resource": "codes", "fields": ["code"]}}],
      "fields": [string("party", "ISO3 or EU27", required=True, pattern="[A-Z]{3}|EU27"),
+                integer("target_year", "year", "target year", 2020, 2060),
                 string("target_type", "type", required=True, enum=["absolute", "base_year", "bau", "intensity", "peak"]),
                 num("level_pct", "%", "reduction below the reference (base-year emissions, BAU or intensity)", maximum=100),
                 num("target_emissions_mt", MT, "absolute target level", maximum=20000),
                 integer("reference_year", "year", "base year of the reference", 1990, 2035, required=False),
                 num("reference_emissions_mt", MT, "the party's own figure for the reference emissions, where stated", maximum=20000),
-                integer("target_year", "year", "target year", 2020, 2060), boolean("conditional", "conditional on support"),
-                boolean("primary", "row used by the scenario builder"), boolean("economy_wide", "covers all sectors"),
+                boolean("conditional", "conditional on support"),
+                boolean("primary", "row used by the scenario builder (one per party and target year)"), boolean("economy_wide", "covers all sectors"),
                 string("gases", "gases covered", enum=["all", "CO2"]), string("lulucf", "LULUCF treatment", enum=["net", "excluded"]),
-                {"name": "submitted", "type": "date", "description": "submission date", "constraints": {"required": True}}, SRC]},
+                string("document", "title of the NDC document", required=True),
+                string("url", "where the document's text was read: its WRI text copy (github.com/wri/ndc) or the UNFCCC NDC registry", required=True),
+                string("submitted", "date of the document, to the precision known (YYYY, YYYY-MM or YYYY-MM-DD)", required=True,
+                       pattern=r"\d{4}(-\d{2}(-\d{2})?)?"),
+                string("date_basis", "document: the date printed in (or, for a year, implied by) the document; transcribed: the registry "
+                       "submission date as first transcribed, not checked", required=True, enum=["document", "transcribed"]),
+                boolean("checked", "True if every figure of the row was read in the stored text of the document"),
+                {"name": "paris_withdrawn", "type": "date", "description": "date the party's withdrawal from the Paris Agreement takes effect "
+                 "(Art. 28; empty: a party)", "constraints": {"required": False}}, SRC]},
     {"name": "mac_regions", "path": "mac_regions.csv", "title": "MIMOSA MAC multipliers by IMAGE region",
      "description": "MAC(a) = kappa * gamma * a**beta, a = abatement / baseline; kappa from the calibration column named per row.",
      "sources": [MIMOSA], "primaryKey": ["image_region"],
