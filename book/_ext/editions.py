@@ -167,6 +167,27 @@ def _is_notebook(app: Sphinx, docname: str) -> bool:
     return any(c["cell_type"] == "code" for c in json.loads(path.read_text())["cells"])
 
 
+def executed_notebook(app: Sphinx, docname: str) -> dict:
+    """The page as a notebook with its outputs.
+
+    myst-nb writes ``jupyter_execute/<page>.ipynb`` without the outputs when they come from its
+    execution cache, so the outputs are merged here from that cache (as myst-nb does for the
+    page). Without a cached execution, the notebook myst-nb wrote.
+    """
+    notebook = json.loads(_executed(app, docname).read_text())
+    cache_path = app.config.nb_execution_cache_path or str(Path(app.outdir).parent / ".jupyter_cache")
+    if not Path(cache_path).is_dir():
+        return notebook
+    import nbformat
+    from jupyter_cache import get_cache
+
+    try:
+        _, merged = get_cache(cache_path).merge_match_into_notebook(nbformat.from_dict(notebook))
+    except KeyError:
+        return notebook
+    return json.loads(nbformat.writes(merged))
+
+
 def notebook_names(docname: str) -> dict[str, str]:
     """The download paths (inside the HTML output) of a page's notebooks."""
     return {"executed": f"{NOTEBOOKS}/{docname}.ipynb", "student": f"{NOTEBOOKS}/{docname}-student.ipynb"}
@@ -179,7 +200,7 @@ def write_notebooks(app: Sphinx, exception) -> None:
     for docname in sorted(app.env.found_docs):
         if not _is_notebook(app, docname):
             continue
-        notebook = json.loads(_executed(app, docname).read_text())
+        notebook = executed_notebook(app, docname)
         names = notebook_names(docname)
         files = {"student": strip_solutions(notebook)}
         if app.config.book_edition == "teacher":
