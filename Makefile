@@ -1,12 +1,17 @@
 # Two commands do all set-up on a fresh machine with Python 3.11+ and make:
-#   make book   build the HTML book (creates .venv if missing)
-#   make test   lint, the whole test suite, then a strict book build (warnings fail)
+#   make book   build the HTML book, the teacher's edition (creates .venv if missing)
+#   make test   lint, the test suite, strict builds of both editions, then the browser tests
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+JB_STRICT := --warningiserror --keep-going
+# The student edition (solutions removed) builds into its own folder and reuses the teacher
+# build's execution cache, so its notebooks are not run twice.
+STUDENT_OUT := book/_build/student
+STUDENT_ENV := BOOK_EDITION=student BOOK_EXECUTION_CACHE=$(CURDIR)/book/_build/.jupyter_cache
 
-.PHONY: book test lint pytest book-strict bench clean install
+.PHONY: book book-student test lint pytest book-strict book-student-strict browser-test bench clean install
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,17 +25,30 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build book
 	@echo "Book: $(CURDIR)/book/_build/html/index.html"
 
+book-student: $(STAMP)
+	$(STUDENT_ENV) $(BIN)/jupyter-book build book --path-output $(STUDENT_OUT)
+	@echo "Student edition: $(CURDIR)/$(STUDENT_OUT)/_build/html/index.html"
+
 lint: $(STAMP)
-	$(BIN)/ruff check model tests benchmarks data/scripts
+	$(BIN)/ruff check model tests benchmarks data/scripts book/_ext
 
 pytest: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --ignore=tests/test_browser.py --ignore=tests/test_student_edition.py
 
 book-strict: $(STAMP)
-	$(BIN)/jupyter-book build book --warningiserror --keep-going
+	$(BIN)/jupyter-book build book $(JB_STRICT)
 	@echo "Book: $(CURDIR)/book/_build/html/index.html"
 
-test: lint pytest book-strict
+book-student-strict: $(STAMP)
+	$(STUDENT_ENV) $(BIN)/jupyter-book build book --path-output $(STUDENT_OUT) $(JB_STRICT)
+	@echo "Student edition: $(CURDIR)/$(STUDENT_OUT)/_build/html/index.html"
+
+# Every page of both editions in headless Chromium with the network cut off, and the student
+# edition's pages and downloads searched for solution text (needs both builds).
+browser-test: $(STAMP)
+	BOOK_TESTS_REQUIRE_BUILD=1 $(BIN)/python -m pytest -q tests/test_student_edition.py tests/test_browser.py
+
+test: lint pytest book-strict book-student-strict browser-test
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_single_period.py

@@ -3,7 +3,7 @@
 The public API, used alike by the book, the tests and the command line::
 
     import model
-    scenario = model.load_scenario("scenarios/two_markets.yaml")
+    scenario = model.load_scenario(model.scenario_path("two_markets.yaml"))
     results = model.solve(scenario)
     results.prices          # one row per market: price_usd_per_t, ...
     results.jurisdictions   # one row per jurisdiction: emissions_mt, net_purchases_mt, ...
@@ -12,13 +12,15 @@ Units: MtCO2e (emissions, caps), USD/tCO2e (prices, marginal costs), million USD
 """
 
 from .errors import InfeasibleError, ScenarioError
+from .files import scenario_names, scenario_path
 from .mac import MAC, Linear, Polynomial, Power, Steps
 from .optimise import SolveError
 from .results import COLUMNS, Results, compare, gains, solve
 from .scenario import Scenario, load_scenario
 
 __all__ = [
-    "load_scenario", "solve", "compare", "gains", "autarky", "Scenario", "Results", "COLUMNS",
+    "load_scenario", "solve", "compare", "gains", "autarky", "scenario_path", "scenario_names", "Scenario",
+    "Results", "COLUMNS",
     "ScenarioError", "InfeasibleError", "SolveError",
     "MAC", "Linear", "Polynomial", "Steps", "Power",
 ]

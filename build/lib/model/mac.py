@@ -1,0 +1,249 @@
+r"""Marginal abatement cost (MAC) curves.
+
+A jurisdiction abates :math:`q` MtCO2e below its business-as-usual (BAU) emissions
+:math:`E^{BAU}`, with :math:`0 \le q \le \bar q`, at marginal cost :math:`MAC(q)` in USD per
+tonne. Because a million tonnes times USD per tonne is a million USD, the total abatement cost
+
+.. math:: C(q) = \int_0^q MAC(x)\,dx
+
+is in million USD (MUSD). Every curve here is non-decreasing, so :math:`C` is convex and the
+least-cost problem has a unique price.
+
+Four forms are offered; the scenario key ``mac.type`` picks one.
+
+==============  =============================================  ================================
+``type``        MAC in USD/t at abatement q (Mt)               keys
+==============  =============================================  ================================
+``linear``      :math:`s\,q`                                   ``slope`` (USD/t per Mt)
+``polynomial``  :math:`\sum_{k=1}^n c_k q^k`                   ``coefficients`` :math:`[c_1..c_n]`
+``steps``       merit order of blocks                          ``steps``: ``{quantity, cost}``
+``power``       :math:`\kappa\gamma (q/E^{BAU})^\beta`         ``kappa``, ``gamma``, ``beta``
+==============  =============================================  ================================
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+__all__ = ["MAC", "Linear", "Polynomial", "Steps", "Power", "MAC_TYPES"]
+
+
+class MAC:
+    """Base class: a non-decreasing marginal abatement cost curve.
+
+    Subclasses implement :meth:`marginal`, :meth:`cost` and :meth:`max_abatement`. All take
+    the jurisdiction's BAU emissions (Mt) because some forms (``power``) are defined relative
+    to it.
+    """
+
+    type: str = ""
+    #: how the optimiser represents the curve: "quadratic", "steps" or "convex" (cut approximation)
+    representation: str = ""
+
+    def marginal(self, q: float, bau: float) -> float:
+        """Marginal abatement cost in USD/t at abatement ``q`` (Mt)."""
+        raise NotImplementedError
+
+    def cost(self, q: float, bau: float) -> float:
+        """Total abatement cost in MUSD of abating ``q`` (Mt): the integral of the MAC."""
+        raise NotImplementedError
+
+    def max_abatement(self, bau: float) -> float:
+        """Largest abatement available, in Mt (never more than BAU)."""
+        return bau
+
+    def share(self, fraction: float) -> MAC:
+        r"""The curve of a segment holding ``fraction`` of every abatement option.
+
+        A market that covers a share :math:`s` of a jurisdiction's emissions covers, in this
+        model, the same share of each of its abatement options, so the covered segment's curve
+        is :math:`MAC_s(q) = MAC(q / s)` with cost :math:`C_s(q) = s\,C(q/s)`, evaluated at the
+        segment's BAU :math:`s E^{BAU}`. The returned curve ``c`` satisfies
+        ``c.marginal(q, s * bau) == self.marginal(q / s, bau)``.
+        """
+        raise NotImplementedError
+
+    def abatement_at(self, price: float, bau: float) -> float:
+        """Abatement (Mt) a cost-minimising jurisdiction chooses at a permit price (USD/t).
+
+        The inverse of the MAC, found by bisection on :meth:`marginal` (exact closed forms in
+        subclasses where they exist). It is the independent calculation the tests compare the
+        optimiser with.
+        """
+        hi = self.max_abatement(bau)
+        if price <= 0 or hi <= 0:
+            return 0.0
+        if self.marginal(hi, bau) <= price:
+            return hi
+        lo = 0.0
+        for _ in range(200):
+            mid = 0.5 * (lo + hi)
+            if self.marginal(mid, bau) < price:
+                lo = mid
+            else:
+                hi = mid
+        return 0.5 * (lo + hi)
+
+
+@dataclass(frozen=True)
+class Linear(MAC):
+    r"""Linear MAC: :math:`MAC(q) = s\,q`, :math:`C(q) = \tfrac{s}{2} q^2`.
+
+    The least-cost problem with linear curves is a quadratic programme, solved exactly.
+
+    Parameters
+    ----------
+    slope : float
+        The slope s, in USD/t per Mt abated (> 0).
+    """
+
+    slope: float
+    type = "linear"
+    representation = "quadratic"
+
+    def marginal(self, q, bau):
+        return self.slope * q
+
+    def cost(self, q, bau):
+        return 0.5 * self.slope * q * q
+
+    def abatement_at(self, price, bau):
+        return min(max(price, 0.0) / self.slope, bau)
+
+    def share(self, fraction):
+        return self if fraction == 1 else Linear(self.slope / fraction)
+
+
+@dataclass(frozen=True)
+class Polynomial(MAC):
+    r"""Polynomial MAC: :math:`MAC(q) = \sum_{k=1}^{n} c_k q^k`, and cost
+    :math:`C(q) = \sum_{k=1}^{n} \frac{c_k}{k+1} q^{k+1}`.
+
+    Convex but not quadratic (for :math:`n \ge 2`): solved by the sequential QP
+    described in :mod:`model.optimise`.
+
+    Parameters
+    ----------
+    coefficients : tuple of float
+        The coefficients in USD/t per Mt^k; all non-negative and at least one
+        positive, so the curve rises from zero. There is no constant term: the first tonne
+        costs nothing at the margin.
+    """
+
+    coefficients: tuple
+    type = "polynomial"
+    representation = "convex"
+
+    def marginal(self, q, bau):
+        return sum(c * q ** (k + 1) for k, c in enumerate(self.coefficients))
+
+    def cost(self, q, bau):
+        return sum(c * q ** (k + 2) / (k + 2) for k, c in enumerate(self.coefficients))
+
+    def share(self, fraction):
+        if fraction == 1:
+            return self
+        return Polynomial(tuple(c / fraction ** (k + 1) for k, c in enumerate(self.coefficients)))
+
+
+@dataclass(frozen=True)
+class Steps(MAC):
+    r"""Step MAC: a merit order of abatement blocks.
+
+    Block :math:`i` offers :math:`Q_i` Mt at :math:`p_i` USD/t, cheapest first. Abatement is
+    :math:`q = \sum_i x_i` with :math:`0 \le x_i \le Q_i` and cost :math:`C = \sum_i p_i x_i`;
+    the curve ends at :math:`\min(\sum_i Q_i, E^{BAU})`. The least-cost problem is a linear
+    programme, solved exactly. Where the cap falls exactly on the edge of a block the price is
+    any value between the two block costs; the solver returns one of them.
+
+    Parameters
+    ----------
+    steps : tuple of (quantity, cost)
+        Quantities in Mt (> 0) and costs in USD/t (>= 0, non-decreasing).
+    """
+
+    steps: tuple
+    type = "steps"
+    representation = "steps"
+
+    def marginal(self, q, bau):
+        done = 0.0
+        for quantity, cost in self.steps:
+            done += quantity
+            if q < done - 1e-12 * max(1.0, done):
+                return cost
+        return self.steps[-1][1] if self.steps else 0.0
+
+    def cost(self, q, bau):
+        total, left = 0.0, q
+        for quantity, cost in self.steps:
+            take = min(quantity, left)
+            total += take * cost
+            left -= take
+            if left <= 0:
+                break
+        return total
+
+    def max_abatement(self, bau):
+        return min(sum(quantity for quantity, _ in self.steps), bau)
+
+    def abatement_at(self, price, bau):
+        """All blocks cheaper than the price (blocks at exactly the price count as taken)."""
+        taken = sum(quantity for quantity, cost in self.steps if cost <= price)
+        return min(taken, bau)
+
+    def share(self, fraction):
+        return self if fraction == 1 else Steps(tuple((q * fraction, c) for q, c in self.steps))
+
+
+@dataclass(frozen=True)
+class Power(MAC):
+    r"""Power-law MAC, the form of the MIMOSA model, with marginal cost
+    :math:`MAC(q) = \kappa\,\gamma\,(q/E^{BAU})^{\beta}` and cost
+    :math:`C(q) = \frac{\kappa\gamma E^{BAU}}{\beta+1} (q/E^{BAU})^{\beta+1}`.
+
+    Convex but not quadratic: solved by the sequential QP in :mod:`model.optimise`.
+
+    Parameters
+    ----------
+    kappa : float
+        :math:`\kappa`, regional multiplier (dimensionless, > 0).
+    gamma : float
+        :math:`\gamma`, the MAC at 100 % abatement for :math:`\kappa = 1`, in USD/t (> 0).
+        MIMOSA uses 2887 USD2010/t.
+    beta : float
+        :math:`\beta`, the curvature (> 0); MIMOSA uses 3.
+    """
+
+    kappa: float
+    gamma: float
+    beta: float
+    type = "power"
+    representation = "convex"
+
+    def marginal(self, q, bau):
+        if bau <= 0:
+            return 0.0
+        return self.kappa * self.gamma * (max(q, 0.0) / bau) ** self.beta
+
+    def cost(self, q, bau):
+        if bau <= 0:
+            return 0.0
+        return self.kappa * self.gamma * bau / (self.beta + 1) * (max(q, 0.0) / bau) ** (self.beta + 1)
+
+    def abatement_at(self, price, bau):
+        if price <= 0 or bau <= 0:
+            return 0.0
+        return min(bau * (price / (self.kappa * self.gamma)) ** (1.0 / self.beta), bau)
+
+    def share(self, fraction):
+        return self  # defined relative to BAU: the segment's own BAU does the scaling
+
+
+MAC_TYPES = {cls.type: cls for cls in (Linear, Polynomial, Steps, Power)}
+
+
+def is_finite_number(x) -> bool:
+    """True for int/float values that are finite (``bool`` is not a number here)."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
