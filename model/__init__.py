@@ -7,16 +7,21 @@ The public API, used alike by the book, the tests and the command line::
     results = model.solve(scenario)
     results.prices          # one row per market: price_usd_per_t, ...
     results.jurisdictions   # one row per jurisdiction: emissions_mt, net_purchases_mt, ...
+    model.gains(scenario)   # each party's gain from the links
 
 Units: MtCO2e (emissions, caps), USD/tCO2e (prices, marginal costs), million USD (costs).
+The layers, from the file to the frames, are described in ARCHITECTURE.md.
 """
 
-from .errors import InfeasibleError, ScenarioError
+import importlib
+
+from .edit import autarky
+from .errors import InfeasibleError, ScenarioError, SolveError
 from .files import scenario_names, scenario_path
 from .mac import MAC, Linear, Polynomial, Power, Steps
-from .optimise import SolveError
+from .reader import load_scenario
 from .results import COLUMNS, Results, compare, gains, solve
-from .scenario import Scenario, load_scenario
+from .spec import Scenario
 
 __all__ = [
     "load_scenario", "solve", "compare", "gains", "autarky", "scenario_path", "scenario_names", "Scenario",
@@ -25,11 +30,14 @@ __all__ = [
     "MAC", "Linear", "Polynomial", "Steps", "Power",
 ]
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
+
+#: The chapters' scenario builders, importable as ``from model import kyoto`` (they live in
+#: :mod:`model.chapters`).
+_CHAPTERS = ("corsia", "eu_ets", "kyoto", "national", "paris")
 
 
-def autarky(scenario) -> Scenario:
-    """The same scenario with every link removed: each market clears on its own."""
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    return scenario.with_changes(links=[])
+def __getattr__(name: str):
+    if name in _CHAPTERS:
+        return importlib.import_module(f".chapters.{name}", __name__)
+    raise AttributeError(f"module 'model' has no attribute {name!r}")

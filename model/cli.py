@@ -10,10 +10,10 @@ import argparse
 import dataclasses
 import sys
 
-from .errors import InfeasibleError, ScenarioError
-from .optimise import SolveError
+from .errors import InfeasibleError, ScenarioError, SolveError
+from .reader import load_scenario
 from .results import solve
-from .scenario import Link, Scenario, load_scenario
+from .spec import Link, Scenario
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,7 +10,8 @@ sources). ``data/README.md`` says where each table comes from and how to regener
     data.tables()                      # names of the tables
     data.load_table("jurisdictions")   # a pandas DataFrame
     data.validate()                    # raise DataError naming file, row and column
-    data.build_ndc_world(2030)         # a scenario dict: each party's NDC as its cap
+
+The chapters' scenario builders (:mod:`model.chapters`) turn these tables into scenarios.
 
 Units are in the column names: ``_mt`` MtCO2e (or MtCO2 for ``co2_`` columns), ``_gt`` Gt,
 ``_pct`` per cent, ``_usd_per_t`` USD per tonne, ``_busd`` billion international-$ (2011 PPP).
@@ -29,7 +30,7 @@ import pandas as pd
 
 __all__ = [
     "DataError", "data_dir", "tables", "descriptor", "load_table", "validate",
-    "power_mac", "bau", "jurisdiction_entry", "ndc_cap", "build_ndc_world", "build_kyoto",
+    "power_mac", "bau", "jurisdiction_entry",
     "coverage_share", "ndc_rows", "paris_withdrawn", "observed_prices",
 ]
 
@@ -356,181 +357,3 @@ def observed_prices(full_years_only: bool = True) -> pd.DataFrame:
     if full_years_only:
         prices = prices[~prices["part_year"].astype(bool)].reset_index(drop=True)
     return prices
-
-
-def ndc_cap(party: str, year: int = 2030, conditional: bool = False) -> tuple[float, str]:
-    """A party's NDC as an absolute cap in MtCO2e per year, with a note saying how it was made.
-
-    Conversion by ``target_type`` (level L in per cent below the reference):
-
-    - ``absolute``: the stated level.
-    - ``base_year``: (1 - L/100) x emissions in the reference year: the party's own figure
-      where the NDC states one (Japan FY2013, Korea 2018), else ours (``ghg_mt_YEAR``). Ours
-      exclude LULUCF and F-gases while most NDCs count net emissions with F-gases, so the cap
-      is only approximately the party's.
-    - ``bau``: (1 - L/100) x the party's own BAU where stated (Indonesia, Mexico, Turkey), else
-      our SSP2 BAU. Weak: a BAU target means what the party's BAU means, not ours.
-    - ``intensity``: (1 - L/100) x (E_ref / GDP_ref) x GDP_year, with GDP_year from our SSP2
-      projection. Weak: the cap moves one for one with projected GDP. A CO2-only target (China)
-      caps CO2 and adds the non-CO2 gases at BAU.
-    - ``peak``: no number to convert; the cap is our BAU in ``year`` (not binding).
-
-    The cap is the NDC level in its target year (the 2030 rows, :data:`NDC_YEAR`, of
-    :func:`ndc_rows`); BAU-dependent parts are evaluated in ``year``. Negative results are
-    clipped to zero.
-    """
-    ndcs = ndc_rows()
-    rows = ndcs[ndcs["party"] == party]
-    if rows.empty:
-        raise KeyError(f"no NDC for '{party}' in ndcs.csv")
-    pick = rows[rows["conditional"] == conditional] if conditional else rows[rows["primary"]]
-    if pick.empty:
-        pick = rows[rows["primary"]]
-    row = pick.iloc[0]
-    kind = row["target_type"]
-    level = float(row["level_pct"]) / 100 if pd.notna(row["level_pct"]) else 0.0
-    ref_year = int(row["reference_year"]) if pd.notna(row["reference_year"]) else None
-    own_ref = float(row["reference_emissions_mt"]) if pd.notna(row["reference_emissions_mt"]) else None
-    if kind == "absolute":
-        cap, how = float(row["target_emissions_mt"]), "stated absolute level"
-    elif kind == "base_year":
-        ref = own_ref if own_ref is not None else _observed(party, ref_year)
-        if ref is None:
-            raise ValueError(f"{party}: no emissions for reference year {ref_year}")
-        src = "party's own" if own_ref is not None else "OWID-derived"
-        cap, how = (1 - level) * ref, f"{level:.0%} below {ref_year} ({src} {ref:.0f} Mt)"
-    elif kind == "bau":
-        ref = own_ref if own_ref is not None else bau(party, year)
-        src = "party's own BAU" if own_ref is not None else "our SSP2 BAU"
-        cap, how = (1 - level) * ref, f"{level:.0%} below {src} ({ref:.0f} Mt)"
-    elif kind == "intensity":
-        jur = load_table("jurisdictions").set_index("iso3")
-        gas = "co2" if row["gases"] == "CO2" else "ghg"
-        e_ref = float(jur.loc[party, f"{gas}_mt_{ref_year}"])
-        g_ref = float(jur.loc[party, f"gdp_busd_{ref_year}"])
-        cap = (1 - level) * e_ref / g_ref * bau(party, year, "gdp")
-        how = f"intensity {level:.0%} below {ref_year}, SSP2 GDP"
-        if gas == "co2":
-            cap += bau(party, year, "ghg") - bau(party, year, "co2")
-            how += "; non-CO2 at BAU"
-    elif kind == "peak":
-        cap, how = bau(party, year), "peak target: cap = our BAU (not binding)"
-    else:  # pragma: no cover - the schema's enum forbids it
-        raise ValueError(f"{party}: unknown target type {kind}")
-    return max(cap, 0.0), how
-
-
-def build_ndc_world(year: int = 2030, parties=None, links=None, conditional: bool = False) -> dict:
-    """The world of NDCs: each party one jurisdiction and one market whose cap is its NDC.
-
-    Parameters
-    ----------
-    year : int
-        Modelled year (2020-2060); BAU (MtCO2e/yr, GHG excluding LULUCF CO2 and F-gases) is
-        taken in this year.
-    parties : list of str, optional
-        ISO3 codes (``EU27`` for the EU) with a row in ``ndcs.csv``; default all of them.
-    links : list of list of str, optional
-        Groups of parties whose markets are linked, e.g. ``[["EU27", "CHE"]]``.
-    conditional : bool
-        Use conditional targets where a party has one.
-
-    Returns
-    -------
-    dict
-        A scenario in the public format: ``jurisdictions`` {party: {bau, mac}} with the MIMOSA
-        power MAC, ``markets`` {``PARTY_NDC``: {members, cap}} with caps in MtCO2e per year,
-        ``links``. How each NDC type becomes a cap, and where that is weak, is in
-        :func:`ndc_cap`; the scenario's ``description`` lists each party's conversion.
-    """
-    ndcs = ndc_rows()
-    parties = list(dict.fromkeys(ndcs["party"])) if parties is None else list(parties)
-    jurisdictions, markets, notes = {}, {}, []
-    for p in parties:
-        cap, how = ndc_cap(p, year, conditional)
-        jurisdictions[p] = jurisdiction_entry(p, year)
-        markets[f"{p}_NDC"] = {"members": [p], "cap": round(cap, 3)}
-        notes.append(f"{p}: {how}")
-    scenario = {
-        "name": f"NDC world {year}",
-        "description": f"Each party's {'conditional' if conditional else 'unconditional'} NDC as its "
-                       "cap; BAU from SSP2 growth; MIMOSA power MACs (model/data.py build_ndc_world). "
-                       "Caps: " + "; ".join(notes) + ".",
-        "periods": [year],
-        "jurisdictions": jurisdictions,
-        "markets": markets,
-        "links": [[f"{p}_NDC" for p in group] for group in (links or [])],
-    }
-    return scenario
-
-
-def build_kyoto(period: int = 1, year: int | None = None, bound_only: bool = True,
-                trading: bool = True, eu_burden_sharing: bool = True, others=()) -> dict:
-    """Annex B caps of a Kyoto commitment period as a scenario.
-
-    Parameters
-    ----------
-    period : {1, 2}
-        First (2008-2012) or second (2013-2020) commitment period.
-    year : int, optional
-        Year whose observed emissions serve as BAU (a snapshot year: 2010 for period 1, 2016
-        for period 2 by default). Observed emissions already include the policies of the time,
-        so they understate a true BAU.
-    bound_only : bool
-        Only parties bound in the period (first period: 36, without the US and Canada); with
-        False the US and Canada get their Annex B caps too (the treaty as signed).
-    trading : bool
-        Link all the markets (international emissions trading and JI); otherwise each party
-        meets its own cap.
-    eu_burden_sharing : bool
-        First period: use the EU-15 burden-sharing targets instead of the common 92%.
-    others : iterable of str
-        Extra uncapped jurisdictions (e.g. ``["CHN", "IND"]``), at BAU = observed emissions.
-
-    Returns
-    -------
-    dict
-        Scenario: one jurisdiction per party (``bau`` in MtCO2e/yr, MIMOSA power MAC), one
-        market ``PARTY_KP`` per party with cap = target % x 1990 emissions (MtCO2e/yr).
-
-    Notes
-    -----
-    Caps use our 1990 emissions (GHG excluding LULUCF CO2 and F-gases) for every party: the
-    economies in transition with other base years (Bulgaria 1988, Hungary 1985-87, Poland
-    1988, Romania 1989, Slovenia 1986) had higher base-year emissions, so their caps here are
-    too tight. Monaco has no emission data and is left out.
-    """
-    if period not in (1, 2):
-        raise ValueError("period must be 1 or 2")
-    year = year or (2010 if period == 1 else 2016)
-    if year not in SNAPSHOT_YEARS:
-        raise ValueError(f"year must be one of {SNAPSHOT_YEARS}")
-    kyoto = load_table("kyoto")
-    jur = load_table("jurisdictions").set_index("iso3")
-    target = "cp1_target_pct_of_base" if period == 1 else "cp2_target_pct_of_base"
-    bound = "cp1_bound" if period == 1 else "cp2_bound"
-    rows = kyoto[kyoto[target].notna()]
-    if bound_only:
-        rows = rows[rows[bound]]
-    jurisdictions, markets = {}, {}
-    for _, r in rows.iterrows():
-        c = r["iso3"]
-        if c not in jur.index or pd.isna(jur.loc[c, "ghg_mt_1990"]):
-            continue
-        pct = float(r[target])
-        if period == 1 and eu_burden_sharing and pd.notna(r["eu_burden_sharing_pct_of_base"]):
-            pct = float(r["eu_burden_sharing_pct_of_base"])
-        jurisdictions[c] = {"bau": float(jur.loc[c, f"ghg_mt_{year}"]), "mac": power_mac(c)}
-        markets[f"{c}_KP"] = {"members": [c], "cap": pct / 100 * float(jur.loc[c, "ghg_mt_1990"])}
-    for c in others:
-        if c not in jurisdictions:
-            jurisdictions[c] = {"bau": float(jur.loc[c, f"ghg_mt_{year}"]), "mac": power_mac(c)}
-    return {
-        "name": f"Kyoto commitment period {period}" + (", Annex B trading" if trading else ", no trading"),
-        "description": f"Annex B caps (% of 1990 emissions) against {year} emissions as BAU "
-                       "(model/data.py build_kyoto).",
-        "periods": [year],
-        "jurisdictions": jurisdictions,
-        "markets": markets,
-        "links": [list(markets)] if trading and len(markets) > 1 else [],
-    }

@@ -39,3 +39,7 @@ class ScenarioError(ValueError):
 
 class InfeasibleError(ScenarioError):
     """A well-formed scenario whose caps cannot be met even with all available abatement."""
+
+
+class SolveError(RuntimeError):
+    """The solver did not reach an optimum (other than infeasibility, which is checked first)."""

@@ -23,10 +23,13 @@ Four forms are offered; the scenario key ``mac.type`` picks one.
 
 from __future__ import annotations
 
+import difflib
 import math
 from dataclasses import dataclass
 
-__all__ = ["MAC", "Linear", "Polynomial", "Steps", "Power", "MAC_TYPES"]
+from .keys import REQUIRED, Key, default
+
+__all__ = ["MAC", "Linear", "Polynomial", "Steps", "Power", "MAC_TYPES", "FORMS", "KEYS", "read_mac"]
 
 
 class MAC:
@@ -247,3 +250,73 @@ MAC_TYPES = {cls.type: cls for cls in (Linear, Polynomial, Steps, Power)}
 def is_finite_number(x) -> bool:
     """True for int/float values that are finite (``bool`` is not a number here)."""
     return isinstance(x, (int, float)) and not isinstance(x, bool) and math.isfinite(x)
+
+
+#: The keys of each form (besides ``type``).
+FORMS = {"linear": ("slope",), "polynomial": ("coefficients",), "steps": ("steps",), "power": ("kappa", "gamma", "beta")}
+
+KEYS = [
+    Key('jurisdictions.NAME.mac.type', 'string', '', 'required',
+        'One of `linear`, `polynomial`, `steps`, `power`.', REQUIRED),
+    Key('jurisdictions.NAME.mac.slope', 'number', 'USD/t per Mt', 'required for `linear`',
+        'MAC(q) = slope * q. Must be > 0.'),
+    Key('jurisdictions.NAME.mac.coefficients', 'list of numbers', 'USD/t per Mt^k', 'required for `polynomial`',
+        'MAC(q) = c1 q + c2 q^2 + ... + cn q^n. All >= 0, at least one > 0.'),
+    Key('jurisdictions.NAME.mac.steps', 'list of {quantity, cost}', 'Mt, USD/t', 'required for `steps`',
+        'Merit order: each block offers `quantity` Mt (> 0) at `cost` USD/t (>= 0, non-decreasing). '
+        'Abatement beyond the last block is impossible.'),
+    Key('jurisdictions.NAME.mac.kappa', 'number', '-', 'required for `power`',
+        'MAC(q) = kappa * gamma * (q / BAU)^beta (MIMOSA form). Regional multiplier, > 0.'),
+    Key('jurisdictions.NAME.mac.gamma', 'number', 'USD/t', '2887',
+        'Cost of abating 100% of BAU when kappa = 1 (MIMOSA: 2887 USD2010/t). > 0.', 2887.0),
+    Key('jurisdictions.NAME.mac.beta', 'number', '-', '3',
+        'Curvature of the power MAC, > 0.', 3.0),
+]
+
+
+def read_mac(r, raw, path: str) -> MAC:
+    """A curve from ``jurisdictions.NAME.mac`` (``r`` is the reader, :class:`model.reader.Reader`)."""
+    raw = r.mapping(raw, path, required=("type",))
+    kind = raw["type"]
+    if not isinstance(kind, str) or kind not in MAC_TYPES:
+        hint = difflib.get_close_matches(kind, sorted(MAC_TYPES), n=1) if isinstance(kind, str) else []
+        extra = f"; did you mean '{hint[0]}'?" if hint else f"; use one of {', '.join(sorted(MAC_TYPES))}"
+        what = f"'{kind}'" if isinstance(kind, str) else f"({r.describe(kind)})"
+        r.fail(f"{path}.type", f"unknown MAC type {what}{extra}")
+    r.mapping(raw, path, allowed={"type", *FORMS[kind]})
+    if kind == "linear":
+        r.mapping(raw, path, required=("slope",))
+        return Linear(r.number(raw["slope"], f"{path}.slope", 0.0, strict=True))
+    if kind == "polynomial":
+        r.mapping(raw, path, required=("coefficients",))
+        coefs = raw["coefficients"]
+        if not isinstance(coefs, list) or not coefs:
+            r.fail(f"{path}.coefficients", "must be a non-empty list of numbers [c1, c2, ...]")
+        values = tuple(r.number(c, f"{path}.coefficients[{i}]", 0.0) for i, c in enumerate(coefs))
+        if not any(v > 0 for v in values):
+            r.fail(f"{path}.coefficients", "at least one coefficient must be > 0, or the MAC is flat at zero")
+        return Polynomial(values)
+    if kind == "steps":
+        r.mapping(raw, path, required=("steps",))
+        steps = raw["steps"]
+        if not isinstance(steps, list) or not steps:
+            r.fail(f"{path}.steps", "must be a non-empty list of {quantity, cost} blocks")
+        out = []
+        for i, step in enumerate(steps):
+            sp = f"{path}.steps[{i}]"
+            r.mapping(step, sp, allowed={"quantity", "cost"}, required=("quantity", "cost"))
+            quantity = r.number(step["quantity"], f"{sp}.quantity", 0.0, strict=True)
+            cost = r.number(step["cost"], f"{sp}.cost", 0.0)
+            if out and cost < out[-1][1]:
+                r.fail(f"{sp}.cost", f"must not fall below the previous block's cost {out[-1][1]:g} "
+                                     "(a merit order runs from cheap to dear)")
+            out.append((quantity, cost))
+        return Steps(tuple(out))
+    r.mapping(raw, path, required=("kappa",))
+    return Power(
+        r.number(raw["kappa"], f"{path}.kappa", 0.0, strict=True),
+        r.number(raw.get("gamma", default(KEYS, "jurisdictions.NAME.mac.gamma")), f"{path}.gamma", 0.0, strict=True),
+        r.number(raw.get("beta", default(KEYS, "jurisdictions.NAME.mac.beta")), f"{path}.beta", 0.0, strict=True),
+    )
+
+

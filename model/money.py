@@ -133,8 +133,8 @@ def payments(scenario, sol) -> pd.DataFrame:
     """Every payment of the solution: one row per payer, payee, item and period (see
     :data:`PAYMENT_COLUMNS`)."""
     book = _Book()
-    emissions = {key: bau - sol.abatement[key] for key, (bau, _mac, _s) in sol.segments.items()}
-    covered = {key: seg[0] for key, seg in sol.segments.items()}
+    emissions = {key: seg.bau - sol.abatement[key] for key, seg in sol.segments.items()}
+    covered = {key: seg.bau for key, seg in sol.segments.items()}
     for t in scenario.periods:
         for mk in scenario.markets.values():
             _market_payments(book, scenario, sol, mk, t, emissions, covered)
@@ -212,8 +212,8 @@ def parties(scenario, sol, pays: pd.DataFrame) -> pd.DataFrame:
     they are paid or pay.
     """
     real: dict = defaultdict(float)
-    for (j, _o, t), (bau, mac, _s) in sol.segments.items():
-        real[(j, t)] += mac.cost(sol.abatement[(j, _o, t)], bau)
+    for (j, o, t), seg in sol.segments.items():
+        real[(j, t)] += seg.mac.cost(sol.abatement[(j, o, t)], seg.bau)
     for (i, _a, _b, t), flow in sol.flows.items():
         cost = scenario.links[i].transaction_cost
         if cost is not None:

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import money
-from .optimise import Solution, solve_scenario
-from .scenario import Scenario, load_scenario
+from . import integrity, money
+from .mechanisms.links import import_limit
+from .reader import load_scenario
+from .solver import Solution, solve_scenario
+from .spec import Scenario
 
 __all__ = ["Results", "solve", "compare", "gains", "COLUMNS"]
 
@@ -283,78 +285,75 @@ def _flows_by_market(scenario: Scenario, sol: Solution) -> tuple[dict, dict]:
     return received, sent
 
 
-def _frames(scenario: Scenario, sol: Solution) -> dict:
-    T = scenario.periods
-    segs = sol.segments
-    group_of = {n: "+".join(g) for g in sol.groups for n in g}
-    received, sent = _flows_by_market(scenario, sol)
+def _total(rows: list, column: str) -> float:
+    return float(sum(r[column] for r in rows))
 
-    srows = []
-    for (j, o, t), (bau, mac, share) in segs.items():
+
+def _segment_rows(sol: Solution) -> list[dict]:
+    rows = []
+    for (j, o, t), sg in sol.segments.items():
         q = sol.abatement[(j, o, t)]
-        srows.append({"jurisdiction": j, "owner": o, "period": t, "share": share, "bau": bau, "emissions": bau - q,
-                      "abatement": q, "price": sol.segment_price[(j, o, t)], "marginal_cost": mac.marginal(q, bau),
-                      "abatement_cost": mac.cost(q, bau)})
-    seg = pd.DataFrame(srows, columns=list(COLUMNS["segments"]))
-    by_owner: dict = {}
-    by_jur: dict = {}
-    for row in srows:
-        by_owner.setdefault((row["owner"], row["period"]), []).append(row)
-        by_jur.setdefault((row["jurisdiction"], row["period"]), []).append(row)
+        rows.append({"jurisdiction": j, "owner": o, "period": t, "share": sg.share, "bau": sg.bau,
+                     "emissions": sg.bau - q, "abatement": q, "price": sol.segment_price[(j, o, t)],
+                     "marginal_cost": sg.mac.marginal(q, sg.bau), "abatement_cost": sg.mac.cost(q, sg.bau)})
+    return rows
 
-    def total(rows, column):
-        return float(sum(r[column] for r in rows))
 
-    prows = []
+def _group_rows(rows: list, *keys: str) -> dict:
+    out: dict = {}
+    for row in rows:
+        out.setdefault(tuple(row[k] for k in keys), []).append(row)
+    return out
+
+
+def _price_frame(scenario: Scenario, sol: Solution, by_owner: dict, received: dict, sent: dict) -> pd.DataFrame:
+    """One row per market (and credit programme) and period."""
+    group_of = {n: "+".join(g) for g in sol.groups for n in g}
+    rows = []
     for n, mk in scenario.markets.items():
-        for t in T:
+        for t in scenario.periods:
             mine = by_owner.get((n, t), [])
-            emissions = total(mine, "emissions")
-            tax = mk.tax[t] if mk.tax is not None else 0.0
-            prows.append({
+            emissions = _total(mine, "emissions")
+            rows.append({
                 "market": n, "kind": "cap" if mk.capped else "tax", "period": t, "link_group": group_of[n],
                 "price": sol.price[(n, t)], "cap": mk.cap[t] if mk.capped else float("nan"),
-                "bau": total(mine, "bau"), "emissions": emissions, "abatement": total(mine, "abatement"),
+                "bau": _total(mine, "bau"), "emissions": emissions, "abatement": _total(mine, "abatement"),
                 "net_imports": received.get((n, t), 0.0) - sent.get((n, t), 0.0),
                 "bank": sol.bank.get((n, t), 0.0), "withheld": sol.withheld.get((n, t), 0.0),
                 "extra_allowances": sol.extra.get((n, t), 0.0), "shortfall": sol.shortfall.get((n, t), 0.0),
                 "msr_intake": sol.msr_intake.get((n, t), 0.0), "msr_reserve": sol.msr_reserve.get((n, t), 0.0),
-                "credits_issued": 0.0, "abatement_cost": total(mine, "abatement_cost"),
-                "tax_payments": tax * emissions,
+                "credits_issued": 0.0, "abatement_cost": _total(mine, "abatement_cost"),
+                "tax_payments": (mk.tax[t] if mk.tax is not None else 0.0) * emissions,
             })
     issued_by: dict = {}
     for (_h, c, t), v in sol.issued.items():
         issued_by[(c, t)] = issued_by.get((c, t), 0.0) + v
     for c in scenario.credits.values():
-        for t in T:
+        for t in scenario.periods:
             mine = by_owner.get((c.name, t), [])
-            prows.append({
+            rows.append({
                 "market": c.name, "kind": "credits", "period": t, "link_group": group_of[c.name],
-                "price": sol.price[(c.name, t)], "cap": float("nan"), "bau": total(mine, "bau"),
-                "emissions": total(mine, "emissions"), "abatement": total(mine, "abatement"),
+                "price": sol.price[(c.name, t)], "cap": float("nan"), "bau": _total(mine, "bau"),
+                "emissions": _total(mine, "emissions"), "abatement": _total(mine, "abatement"),
                 "net_imports": -sent.get((c.name, t), 0.0), "bank": 0.0, "withheld": 0.0, "extra_allowances": 0.0,
-                "shortfall": 0.0, "msr_intake": 0.0, "msr_reserve": 0.0, "credits_issued": issued_by.get((c.name, t), 0.0),
-                "abatement_cost": total(mine, "abatement_cost"), "tax_payments": 0.0,
+                "shortfall": 0.0, "msr_intake": 0.0, "msr_reserve": 0.0,
+                "credits_issued": issued_by.get((c.name, t), 0.0), "abatement_cost": _total(mine, "abatement_cost"),
+                "tax_payments": 0.0,
             })
-    prices = _frame("prices", prows)
+    return _frame("prices", rows)
 
-    pays = money.payments(scenario, sol)
-    book = money.parties(scenario, sol, pays).set_index(["party", "period"])
+
+def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:
+    """One row per jurisdiction and period; payments from the money ledger."""
     taxed = pays[pays["item"] == "tax"].groupby(["payer", "period"])["amount_musd"].sum()
     credited = pays[pays["item"] == "credits"].groupby(["payee", "period"])["amount_musd"].sum()
-    jrows = []
+    rows = []
     for j in scenario.jurisdictions.values():
-        for t in T:
+        for t in scenario.periods:
             mine = by_jur.get((j.name, t), [])
-            q = total(mine, "abatement")
-            owners = [row["owner"] for row in mine]
-            allowances = net = 0.0
-            for row in mine:
-                mk = scenario.markets.get(row["owner"])
-                if mk is not None and mk.capped:
-                    allowances += mk.allowances[(j.name, t)]
-                    net += row["emissions"] - mk.allowances[(j.name, t)]
-            taxes = float(taxed.get((j.name, t), 0.0))
+            capped = [(row, scenario.markets[row["owner"]]) for row in mine
+                      if row["owner"] in scenario.markets and scenario.markets[row["owner"]].capped]
+            allowances = sum(mk.allowances[(j.name, t)] for _row, mk in capped)
             revenue = float(credited.get((j.name, t), 0.0))
             payments = float(book.loc[(j.name, t), "net_payments_musd"]
                              + book.loc[(money.government(j.name), t), "net_payments_musd"]) + revenue
@@ -364,117 +363,54 @@ def _frames(scenario: Scenario, sol: Solution) -> dict:
                 price, marginal = 0.0, j.mac.marginal(0.0, j.bau[t])
             else:
                 price = marginal = float("nan")
-            cost = total(mine, "abatement_cost")
-            jrows.append({
-                "jurisdiction": j.name, "market": "+".join(owners), "period": t, "bau": j.bau[t],
-                "emissions": j.bau[t] - q, "abatement": q, "allowances": allowances, "net_purchases": net,
+            q, cost = _total(mine, "abatement"), _total(mine, "abatement_cost")
+            rows.append({
+                "jurisdiction": j.name, "market": "+".join(row["owner"] for row in mine), "period": t,
+                "bau": j.bau[t], "emissions": j.bau[t] - q, "abatement": q, "allowances": allowances,
+                "net_purchases": sum(row["emissions"] for row, _mk in capped) - allowances,
                 "price": price, "marginal_cost": marginal, "abatement_cost": cost, "permit_payments": payments,
-                "tax_payments": taxes, "credit_revenue": revenue, "total_cost": cost + payments - revenue,
+                "tax_payments": float(taxed.get((j.name, t), 0.0)), "credit_revenue": revenue,
+                "total_cost": cost + payments - revenue,
             })
-    jurisdictions = _frame("jurisdictions", jrows)
+    return _frame("jurisdictions", rows)
 
-    lrows = []
+
+def _link_frame(scenario: Scenario, sol: Solution) -> pd.DataFrame:
+    """One row per link, direction of net trade and period."""
+    rows = []
     for i, link in enumerate(scenario.links):
         pairs = [(a, b) for (a, b) in link.edges() if link.direction == "one-way" or a < b]
         for a, b in pairs:
-            for t in T:
+            for t in scenario.periods:
                 f = sol.flows.get((i, a, b, t), 0.0)
                 back = sol.flows.get((i, b, a, t), 0.0) if link.direction == "two-way" else 0.0
                 exporter, importer, flow = (a, b, f - back) if f >= back else (b, a, back - f)
-                limit = float("nan")
-                if link.import_limit is not None or link.import_limit_mt is not None:
-                    limit = float("inf")
-                    imp = scenario.markets.get(importer)
-                    if link.import_limit is not None and imp is not None and imp.capped:
-                        limit = link.import_limit[t] * imp.cap[t]
-                    if link.import_limit_mt is not None:
-                        limit = min(limit, link.import_limit_mt[t])
-                lrows.append({"link": link.label, "exporter": exporter, "importer": importer, "period": t,
-                              "flow": flow, "exchange_rate": link.rate(exporter, importer),
-                              "transaction_cost": link.transaction_cost[t] if link.transaction_cost else 0.0,
-                              "import_limit": limit,
-                              "quota_rent": sol.quota_rent.get((i, importer, t), 0.0)})
-    links = _frame("links", lrows)
-    ledger = _ledger(scenario, sol, seg, prices, received, sent)
-    return {"prices": prices, "jurisdictions": jurisdictions, "segments": _rename("segments", seg),
-            "links": links, "ledger": ledger, "payments": pays, "parties": book.reset_index()[list(money.PARTY_COLUMNS)]}
+                rows.append({"link": link.label, "exporter": exporter, "importer": importer, "period": t,
+                             "flow": flow, "exchange_rate": link.rate(exporter, importer),
+                             "transaction_cost": link.transaction_cost[t] if link.transaction_cost else 0.0,
+                             "import_limit": import_limit(scenario, link, importer, t),
+                             "quota_rent": sol.quota_rent.get((i, importer, t), 0.0)})
+    return _frame("links", rows)
+
+
+def _frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
+    """Every table of :class:`Results`."""
+    received, sent = _flows_by_market(scenario, sol)
+    srows = _segment_rows(sol)
+    seg = pd.DataFrame(srows, columns=list(COLUMNS["segments"]))
+    prices = _price_frame(scenario, sol, _group_rows(srows, "owner", "period"), received, sent)
+    pays = money.payments(scenario, sol)
+    book = money.parties(scenario, sol, pays)
+    return {"prices": prices,
+            "jurisdictions": _jurisdiction_frame(scenario, _group_rows(srows, "jurisdiction", "period"), pays,
+                                                 book.set_index(["party", "period"])),
+            "segments": _rename("segments", seg), "links": _link_frame(scenario, sol),
+            "ledger": _frame("ledger", integrity.ledger(scenario, sol, seg, received)), "payments": pays,
+            "parties": book}
 
 
 def _rename(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={n: col(table, n) for n in COLUMNS[table]})
-
-
-def _ledger(scenario: Scenario, sol: Solution, seg: pd.DataFrame, prices: pd.DataFrame, received: dict,
-            sent: dict) -> pd.DataFrame:
-    rows = []
-    capped = [n for n, mk in scenario.markets.items() if mk.capped]
-    groups = scenario.link_groups()
-    for t in scenario.periods:
-        years = scenario.years(t)
-        here = seg[seg["period"] == t]
-        in_capped = here[here["owner"].isin(capped)]
-        caps = sum(scenario.markets[n].cap[t] for n in capped)
-        global_bau = sum(j.bau[t] for j in scenario.jurisdictions.values())
-        global_emissions = global_bau - float(here["abatement"].sum())
-        hot_air = surrendered = non_additional = double = banked = surplus = gain = 0.0
-        sent_ca: dict = {}
-        for (i, a, b, tt), f in sol.flows.items():
-            if tt != t:
-                continue
-            link = scenario.links[i]
-            if not link.corresponding_adjustment:
-                double += link.rate(a, b) * f
-            else:
-                sent_ca[a] = sent_ca.get(a, 0.0) + f
-                if a in scenario.markets:
-                    gain += (link.rate(a, b) - 1.0) * f
-        sold: dict = {}
-        excess: dict = {}
-        for n in capped:
-            mk = scenario.markets[n]
-            cov_bau = float(in_capped[in_capped["owner"] == n]["bau"].sum())
-            excess[n] = max(mk.cap[t] - cov_bau, 0.0)
-            surplus += excess[n]
-            net_exports = sent_ca.get(n, 0.0) - received.get((n, t), 0.0)
-            sold[n] = min(max(net_exports, 0.0), excess[n])
-            if mk.banking:
-                i = scenario.periods.index(t)
-                before = sol.bank.get((n, scenario.periods[i - 1]), 0.0) if i else mk.initial_bank
-                banked += (sol.bank.get((n, t), 0.0) - before) / years
-        # At a zero price flows are not unique: units may be shipped and then expire. Surplus units
-        # that expire anywhere in a link group were not used, so hot air sold in a group is at most
-        # the group's surplus less its unused allowances.
-        for group in groups:
-            members = [n for n in group if n in sold]
-            room = sum(excess[n] for n in members) - sum(sol.unused.get((n, t), 0.0) for n in members)
-            hot_air += min(sum(sold[n] for n in members), max(room, 0.0))
-        for c in scenario.credits.values():
-            tonnes = sum(scenario.links[i].rate(a, b) * f for (i, a, b, tt), f in sol.flows.items()
-                         if a == c.name and tt == t)
-            real = 0.0
-            for h in c.hosts:
-                key = (h, c.name, t)
-                if key in sol.segments:
-                    real += sol.abatement[key] - max(sol.segments[key][0] - c.baseline[(h, t)], 0.0)
-            surrendered += tonnes
-            non_additional += max(tonnes - real, 0.0)
-        reference = sum(min(scenario.markets[n].cap[t], float(in_capped[in_capped["owner"] == n]["bau"].sum()))
-                        for n in capped) + global_bau - float(in_capped["bau"].sum())
-        p = prices[prices["period"] == t]
-        rows.append({
-            "period": t, "years": years, "discount_factor": scenario.discount_factor(t), "caps": caps,
-            "covered_bau": float(in_capped["bau"].sum()), "covered_emissions": float(in_capped["emissions"].sum()),
-            "global_bau": global_bau, "global_emissions": global_emissions, "hot_air_sold": hot_air,
-            "credits_surrendered": surrendered, "non_additional_credits": non_additional, "double_counted": double,
-            "shortfall": float(p[col("prices", "shortfall")].sum()),
-            "extra_allowances": float(p[col("prices", "extra_allowances")].sum()),
-            "withheld": float(p[col("prices", "withheld")].sum()), "banked": banked,
-            "msr_intake": float(p[col("prices", "msr_intake")].sum()) / years,
-            "surplus_allowances": surplus, "unused_allowances": sum(sol.unused.get((n, t), 0.0) for n in capped),
-            "exchange_gain": gain, "outside_abatement": float(here[~here["owner"].isin(capped)]["abatement"].sum()),
-            "integrity_gap": global_emissions - reference,
-        })
-    return _frame("ledger", rows)
 
 
 def solve(scenario, **options) -> Results:

@@ -11,6 +11,7 @@ import pytest
 from conftest import ROOT
 
 import model
+import model.solver
 from model import cli
 from model.errors import ScenarioError
 
@@ -182,7 +183,7 @@ def test_prices_do_not_depend_on_units(name, k):
 
 
 def test_command_line_and_api_solve_to_the_same_tolerance():
-    default = inspect.signature(model.optimise.solve_scenario).parameters["tolerance"].default
+    default = inspect.signature(model.solver.solve_scenario).parameters["tolerance"].default
     args = cli._parser().parse_args(["run", "x.yaml"])
     assert args.tolerance == default == 1e-9
 
@@ -260,3 +261,19 @@ def test_anyway_tonnes_are_a_block_of_non_additional_credits():
     assert res.price("MB") == pytest.approx(15, rel=REL)
     assert res.ledger["non_additional_credits_mt"].iloc[0] == pytest.approx(10, rel=REL)
     assert res.ledger["credits_surrendered_mt"].iloc[0] == pytest.approx(25, rel=REL)
+
+
+def test_edits_by_dotted_path_match_edits_of_the_raw_dict():
+    sc = model.load_scenario(ROOT / "scenarios" / "instruments.yaml")
+    edited = sc.with_paths({"markets.EU_ETS.cap.2030": 650, "jurisdictions.CH.mac.slope": 2.5,
+                            "links[1].import_limit": 0.2, "links[0].exchange_rate": None,
+                            "markets.EU_ETS.price_floor": None})
+    raw = copy.deepcopy(sc.raw)
+    raw["markets"]["EU_ETS"]["cap"][2030] = 650
+    raw["jurisdictions"]["CH"]["mac"]["slope"] = 2.5
+    raw["links"][1]["import_limit"] = 0.2
+    del raw["markets"]["EU_ETS"]["price_floor"]
+    assert edited == model.load_scenario(raw, source_name=sc.source)
+    assert sc.markets["EU_ETS"].cap[2030] == 700  # the original is unchanged
+    with pytest.raises(KeyError, match=r"links\[5\]"):
+        sc.with_paths({"links[5].import_limit": 0.1})

@@ -313,7 +313,7 @@ def observed_usd(year, market="secondary"):
 
 
 def test_observed_prices_deflated_with_cpi_u():
-    from model.eu_ets import observed_price_usd2010
+    from model.chapters.eu_ets import observed_price_usd2010
 
     assert observed_price_usd2010(2023) == pytest.approx(observed_usd(2023) * CPI_2010 / CPI_2023, rel=1e-9)
     # the secondary market's 2024 mean covers part of the year: the auction mean stands in
@@ -323,7 +323,7 @@ def test_observed_prices_deflated_with_cpi_u():
 
 def test_forward_kappa_matches_bisection_on_resolved_runs(from_2023):
     """eu_ets.forward_kappa (a scaling argument) against a bisection on kappa with full re-solves."""
-    from model.eu_ets import forward_kappa
+    from model.calibration import forward_kappa
 
     target = observed_usd(2023) * CPI_2010 / CPI_2023
     base = from_2023["scenario"]

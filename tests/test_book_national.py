@@ -15,6 +15,7 @@ from conftest import ROOT, equilibrium_price, supply_at
 
 import model
 from model import data, national
+from model.chapters import paris
 
 REL = 1e-6
 FILE_2021 = ROOT / "scenarios" / "national_2021.yaml"
@@ -239,11 +240,11 @@ def test_observed_prices_in_usd(y2021):
 def test_2030_caps_pro_rata_to_the_ndcs(y2030):
     sc = y2030["raw"]
     for market, iso3 in (("KR_ETS", "KOR"), ("UK_ETS", "GBR"), ("NZ_ETS", "NZL")):
-        ndc, _ = data.ndc_cap(iso3, 2030)
+        ndc, _ = paris.ndc_cap(iso3, 2030)
         share = cap_of(sc, market) / covered(sc, market)
         assert share == pytest.approx(ndc / sc["jurisdictions"][iso3]["bau"], abs=1e-5)
     # Korea's own 2018 figure: 40% below 727.6 Mt
-    assert data.ndc_cap("KOR", 2030)[0] == pytest.approx(0.6 * 727.6, rel=1e-9)
+    assert paris.ndc_cap("KOR", 2030)[0] == pytest.approx(0.6 * 727.6, rel=1e-9)
 
 
 @pytest.mark.parametrize("market", ORDER)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from model import data
+from model.chapters import kyoto, paris
 
 # ---------------------------------------------------------------------------------------------
 # Every table matches its schema
@@ -296,34 +297,34 @@ def _check_scenario(s):
 
 
 def test_build_ndc_world():
-    s = data.build_ndc_world(2030)
+    s = paris.build_ndc_world(2030)
     _check_scenario(s)
     assert "CHN" in s["jurisdictions"] and "EU27" in s["jurisdictions"]
     # the EU's 55%-below-1990 target, from our 1990 EU-27 emissions
     eu1990 = data.load_table("jurisdictions").set_index("iso3").loc["EU27", "ghg_mt_1990"]
     assert s["markets"]["EU27_NDC"]["cap"] == pytest.approx(0.45 * eu1990, rel=1e-3)
-    linked = data.build_ndc_world(2030, parties=["EU27", "CHE", "CHN"], links=[["EU27", "CHE"]])
+    linked = paris.build_ndc_world(2030, parties=["EU27", "CHE", "CHN"], links=[["EU27", "CHE"]])
     _check_scenario(linked)
     assert linked["links"] == [["EU27_NDC", "CHE_NDC"]]
 
 
 def test_build_kyoto():
-    s = data.build_kyoto(period=1)
+    s = kyoto.build_kyoto(period=1)
     _check_scenario(s)
     assert "USA" not in s["jurisdictions"] and "CAN" not in s["jurisdictions"]
     assert len(s["markets"]) == 35  # the 36 bound, less Monaco (no emission data)
-    full = data.build_kyoto(period=1, bound_only=False, trading=False, others=["CHN"])
+    full = kyoto.build_kyoto(period=1, bound_only=False, trading=False, others=["CHN"])
     _check_scenario(full)
     assert "USA" in full["jurisdictions"] and full["links"] == []
-    _check_scenario(data.build_kyoto(period=2))
+    _check_scenario(kyoto.build_kyoto(period=2))
 
 
 def test_builders_load_as_scenarios():
     model = pytest.importorskip("model")
     if not hasattr(model, "load_scenario"):
         pytest.skip("model core not available")
-    model.load_scenario(data.build_ndc_world(2030))
-    model.load_scenario(data.build_kyoto())
+    model.load_scenario(paris.build_ndc_world(2030))
+    model.load_scenario(kyoto.build_kyoto())
 
 
 def test_power_mac_and_bau_interpolation():

@@ -1,15 +1,19 @@
 """Bad input: one line naming the file, the field and what is wrong; the CLI exits 2 with no traceback."""
 
+import contextlib
+import io
 import re
 import subprocess
 import sys
 import tomllib
+import types
 
 import pytest
 import yaml
 from conftest import ROOT
 
 import model
+from model import cli
 
 GOOD = yaml.safe_load((ROOT / "scenarios" / "two_markets.yaml").read_text())
 
@@ -61,7 +65,22 @@ def test_infeasible_names_market_and_shortfall():
 
 
 def _cli(*args):
-    return subprocess.run([sys.executable, "-m", "model", *args], capture_output=True, text=True, cwd=ROOT)
+    """Run the command line in-process: (returncode, stdout, stderr), as a subprocess would give."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.chdir(ROOT):
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exc:  # --help
+            code = exc.code
+    return types.SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def test_cli_smoke_as_a_subprocess(tmp_path):
+    """The one test that starts `python -m model`: the entry point works end to end."""
+    out = subprocess.run([sys.executable, "-m", "model", "run", "scenarios/two_markets.yaml", "--out",
+                          str(tmp_path)], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "prices.csv").exists() and "Total abatement cost" in out.stdout
 
 
 def test_cli_run_writes_csv(tmp_path):
@@ -150,8 +169,7 @@ def test_solver_time_limit_is_a_clear_error():
 
 
 def test_cli_time_limit_is_one_line_with_exit_code_4():
-    out = subprocess.run([sys.executable, "-m", "model", "run", str(ROOT / "scenarios" / "instruments.yaml"),
-                          "--time-limit", "0"], capture_output=True, text=True, cwd=ROOT)
+    out = _cli("run", str(ROOT / "scenarios" / "instruments.yaml"), "--time-limit", "0")
     assert out.returncode == 4
     assert out.stderr.strip().count("\n") == 0
     assert "instruments.yaml" in out.stderr and "time limit" in out.stderr

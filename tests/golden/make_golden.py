@@ -1,4 +1,4 @@
-"""Write tests/golden/results.json: prices, emissions and flows of every scenario file and every
+"""Write tests/golden/results.json: prices, emissions and net imports of every scenario file and every
 chapter builder's main scenarios, to compare a refactored model against (test_golden.py).
 
 Run from the repository root: ``python tests/golden/make_golden.py``. Regenerate only when a
@@ -37,13 +37,23 @@ def cases() -> dict:
     return out
 
 
+def conduct_group(res, group: str) -> bool:
+    """True when a market of the link group has a `conduct` obligation."""
+    markets = res.scenario.markets
+    return any(markets[n].obligation == "conduct" for n in group.split("+") if n in markets)
+
+
 def snapshot(scenario) -> dict:
     res = model.solve(scenario)
     clean = lambda v: None if isinstance(v, float) and math.isnan(v) else float(v)  # noqa: E731
     return {
         "prices": {f"{r.market}|{r.period}": clean(r.price_usd_per_t) for r in res.prices.itertuples()},
         "emissions": {f"{r.jurisdiction}|{r.period}": clean(r.emissions_mt) for r in res.jurisdictions.itertuples()},
-        "flows": {f"{r.link}|{r.exporter}|{r.importer}|{r.period}": clean(r.flow_mt) for r in res.links.itertuples()},
+        # bilateral flows are not unique (three or more markets trading freely, or one programme
+        # selling to linked buyers); each market's net imports are, wherever its price is positive
+        # and no `conduct` obligation in its link group lets a shortfall split in any way
+        "net_imports": {f"{r.market}|{r.period}": clean(r.net_imports_mt) for r in res.prices.itertuples()
+                        if r.price_usd_per_t > 1e-6 and not conduct_group(res, r.link_group)},
     }
 
 

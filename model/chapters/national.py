@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data
+from .. import data
+from . import paris
 
 __all__ = ["COUNTRIES", "MARKETS", "FACTS", "KOREA_CAPS", "usd_per_local", "observed_prices",
            "covered_mac", "implied_cut", "build_2021", "build_2030", "without_controls",
@@ -202,7 +203,7 @@ def build_2030(links: bool = True) -> dict:
     """The four national markets in 2030 under their announced ambition, linked by default.
 
     * KR_ETS, UK_ETS, NZ_ETS: pro rata to the NDC. The covered sectors cut by the same share
-      below BAU as the whole economy must to meet the NDC (:func:`model.data.ndc_cap`):
+      below BAU as the whole economy must to meet the NDC (:func:`model.chapters.paris.ndc_cap`):
       change = NDC cap / national BAU - 1. An assumption: no ETS cap for 2030 is in our data.
     * CN_ETS: the 2021-2022 benchmark kept to 2030, output growing with covered BAU.
 
@@ -215,7 +216,7 @@ def build_2030(links: bool = True) -> dict:
         if iso3 == "CHN":
             entry["cap"] = _china_cap(year)
         else:
-            ndc, _how = data.ndc_cap(iso3, year)
+            ndc, _how = paris.ndc_cap(iso3, year)
             entry["cap"] = {"type": "relative", "to": "bau",
                             "change": round(ndc / _bau(iso3, year) - 1, 6)}
         markets[m] = entry

@@ -56,8 +56,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import data
-from .deflator import to_usd2010
+from .. import data
+from ..deflator import to_usd2010
 
 __all__ = [
     "ETS_ID", "RULES", "START", "END", "END_MAX", "DISCOUNT_RATE", "PHASE4_ANNUAL_REDUCTION_MT", "CUTS_MT", "BACKLOADING_MT",
@@ -66,7 +66,7 @@ __all__ = [
     "phases", "phase_of", "phase3_reference", "phase4_reference", "annual_reduction",
     "cap_path", "phase3_rule", "cap_rule", "area_bau", "ets1_coverage", "ets2_reference", "ets2_coverage",
     "ets2_cap_rule", "eur_to_usd", "verified_emissions", "observed_prices", "build",
-    "msr_rule", "calibrate_kappa", "observed_price_usd2010", "forward_kappa", "SCENARIO_FILES", "write_scenarios",
+    "calibrate_kappa", "observed_price_usd2010", "SCENARIO_FILES", "write_scenarios",
 ]
 
 ETS_ID = "EU_ETS"
@@ -439,29 +439,6 @@ def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | d
     }
 
 
-def msr_rule(tnac: float, reserve: float, msr: dict) -> tuple[float, float]:
-    """Intake into (positive) or release from (negative) the reserve in a year, given last year's TNAC, Mt.
-
-    ``rule`` 2019: intake = rate x TNAC when TNAC > upper. ``rule`` 2023: the intake is at most
-    TNAC - upper. Below ``lower``: release min(release, reserve). Returns (flow, reserve after the
-    flow and the invalidation above ``invalidate_above``).
-    """
-    upper, lower, rate = msr["upper"], msr["lower"], msr["intake_rate"]
-    if tnac > upper:
-        flow = rate * tnac
-        if msr.get("rule", 2023) == 2023:
-            flow = min(flow, tnac - upper)
-    elif tnac < lower:
-        flow = -min(msr["release"], reserve)
-    else:
-        flow = 0.0
-    after = reserve + flow
-    cap = msr.get("invalidate_above")
-    if cap is not None:
-        after = min(after, cap)
-    return flow, after
-
-
 def calibrate_kappa(year: int, price_usd: float | None = None, beta: float = 3.0,
                     gamma: float = 2887.0) -> float:
     """The kappa at which the power MAC equals the observed price at the observed abatement of ``year``.
@@ -492,36 +469,6 @@ def observed_price_usd2010(year: int) -> float:
         if year in full.index:
             return to_usd2010(float(full.loc[year, "usd_per_t"]), year)
     raise KeyError(f"no full-year observed EU allowance price for {year}")
-
-
-def forward_kappa(year: int = 2023, target_usd2010: float | None = None, **build_args) -> float:
-    """The kappa at which the forward-looking run's price in ``year`` equals a target price.
-
-    The run is :func:`build` with ``build_args`` (default: the file ``eu_ets_2023.yaml``, the law
-    of 2023 from the published bank of 2022) and the target is the observed price of ``year`` in
-    USD2010 (:func:`observed_price_usd2010`). Multiplying kappa by ``m`` multiplies every
-    abatement cost by ``m`` and leaves the cost-minimising quantities, hence the bank and the MSR
-    intakes, unchanged; so every price of the EU ETS is multiplied by ``m`` and
-
-    kappa* = kappa_0 * target / p_year(kappa_0).
-
-    This holds as long as no price-triggered rule of ETS I binds (it has none); ETS II is a
-    separate market. The test suite checks the result by bisection on re-solved runs.
-    """
-    from .results import solve
-    from .scenario import load_scenario
-
-    args = build_args or dict(SCENARIO_FILES["eu_ets_2023.yaml"])
-    if target_usd2010 is None:
-        target_usd2010 = observed_price_usd2010(year)
-    raw = build(**args)
-    kappa0 = float(raw["jurisdictions"]["EU"]["mac"]["kappa"])
-    res = solve(load_scenario(raw))
-    p = res.prices
-    p0 = float(p[(p["market"] == "EU_ETS") & (p["period"] == year)]["price_usd_per_t"].iloc[0])
-    if p0 <= 0:
-        raise ValueError(f"the run's {year} price is zero; no kappa makes it {target_usd2010:.1f}")
-    return kappa0 * target_usd2010 / p0
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Builders for the chapter "Paris: a weak global cap". Each returns a scenario ``dict`` in the
 public format (format v2, see the book's scenario reference), so a reader can print it, change
-it and solve it with :func:`model.solve`. They start from :func:`model.data.build_ndc_world`
+it and solve it with :func:`model.solve`. They start from :func:`model.chapters.paris.build_ndc_world`
 (each party's 2030 NDC as a cap, MIMOSA power MACs, SSP2 BAU) and add what the chapter needs:
 
 * :func:`world`: the NDC parties plus an uncapped rest of the world, so that global
@@ -26,7 +26,7 @@ import copy
 
 import pandas as pd
 
-from . import data
+from .. import data
 
 __all__ = [
     "YEAR", "REST", "ndc_table", "world", "co2_share", "linked", "partial_coverage",
@@ -40,6 +40,113 @@ YEAR = 2030
 REST = "ROW"
 
 
+
+def ndc_cap(party: str, year: int = 2030, conditional: bool = False) -> tuple[float, str]:
+    """A party's NDC as an absolute cap in MtCO2e per year, with a note saying how it was made.
+
+    Conversion by ``target_type`` (level L in per cent below the reference):
+
+    - ``absolute``: the stated level.
+    - ``base_year``: (1 - L/100) x emissions in the reference year: the party's own figure
+      where the NDC states one (Japan FY2013, Korea 2018), else ours (``ghg_mt_YEAR``). Ours
+      exclude LULUCF and F-gases while most NDCs count net emissions with F-gases, so the cap
+      is only approximately the party's.
+    - ``bau``: (1 - L/100) x the party's own BAU where stated (Indonesia, Mexico, Turkey), else
+      our SSP2 BAU. Weak: a BAU target means what the party's BAU means, not ours.
+    - ``intensity``: (1 - L/100) x (E_ref / GDP_ref) x GDP_year, with GDP_year from our SSP2
+      projection. Weak: the cap moves one for one with projected GDP. A CO2-only target (China)
+      caps CO2 and adds the non-CO2 gases at BAU.
+    - ``peak``: no number to convert; the cap is our BAU in ``year`` (not binding).
+
+    The cap is the NDC level in its target year (the 2030 rows, :data:`model.data.NDC_YEAR`, of
+    :func:`model.data.ndc_rows`); BAU-dependent parts are evaluated in ``year``. Negative results are
+    clipped to zero.
+    """
+    ndcs = data.ndc_rows()
+    rows = ndcs[ndcs["party"] == party]
+    if rows.empty:
+        raise KeyError(f"no NDC for '{party}' in ndcs.csv")
+    pick = rows[rows["conditional"] == conditional] if conditional else rows[rows["primary"]]
+    if pick.empty:
+        pick = rows[rows["primary"]]
+    row = pick.iloc[0]
+    kind = row["target_type"]
+    level = float(row["level_pct"]) / 100 if pd.notna(row["level_pct"]) else 0.0
+    ref_year = int(row["reference_year"]) if pd.notna(row["reference_year"]) else None
+    own_ref = float(row["reference_emissions_mt"]) if pd.notna(row["reference_emissions_mt"]) else None
+    if kind == "absolute":
+        cap, how = float(row["target_emissions_mt"]), "stated absolute level"
+    elif kind == "base_year":
+        ref = own_ref if own_ref is not None else data._observed(party, ref_year)
+        if ref is None:
+            raise ValueError(f"{party}: no emissions for reference year {ref_year}")
+        src = "party's own" if own_ref is not None else "OWID-derived"
+        cap, how = (1 - level) * ref, f"{level:.0%} below {ref_year} ({src} {ref:.0f} Mt)"
+    elif kind == "bau":
+        ref = own_ref if own_ref is not None else data.bau(party, year)
+        src = "party's own BAU" if own_ref is not None else "our SSP2 BAU"
+        cap, how = (1 - level) * ref, f"{level:.0%} below {src} ({ref:.0f} Mt)"
+    elif kind == "intensity":
+        jur = data.load_table("jurisdictions").set_index("iso3")
+        gas = "co2" if row["gases"] == "CO2" else "ghg"
+        e_ref = float(jur.loc[party, f"{gas}_mt_{ref_year}"])
+        g_ref = float(jur.loc[party, f"gdp_busd_{ref_year}"])
+        cap = (1 - level) * e_ref / g_ref * data.bau(party, year, "gdp")
+        how = f"intensity {level:.0%} below {ref_year}, SSP2 GDP"
+        if gas == "co2":
+            cap += data.bau(party, year, "ghg") - data.bau(party, year, "co2")
+            how += "; non-CO2 at BAU"
+    elif kind == "peak":
+        cap, how = data.bau(party, year), "peak target: cap = our BAU (not binding)"
+    else:  # pragma: no cover - the schema's enum forbids it
+        raise ValueError(f"{party}: unknown target type {kind}")
+    return max(cap, 0.0), how
+
+
+def build_ndc_world(year: int = 2030, parties=None, links=None, conditional: bool = False) -> dict:
+    """The world of NDCs: each party one jurisdiction and one market whose cap is its NDC.
+
+    Parameters
+    ----------
+    year : int
+        Modelled year (2020-2060); BAU (MtCO2e/yr, GHG excluding LULUCF CO2 and F-gases) is
+        taken in this year.
+    parties : list of str, optional
+        ISO3 codes (``EU27`` for the EU) with a row in ``ndcs.csv``; default all of them.
+    links : list of list of str, optional
+        Groups of parties whose markets are linked, e.g. ``[["EU27", "CHE"]]``.
+    conditional : bool
+        Use conditional targets where a party has one.
+
+    Returns
+    -------
+    dict
+        A scenario in the public format: ``jurisdictions`` {party: {bau, mac}} with the MIMOSA
+        power MAC, ``markets`` {``PARTY_NDC``: {members, cap}} with caps in MtCO2e per year,
+        ``links``. How each NDC type becomes a cap, and where that is weak, is in
+        :func:`ndc_cap`; the scenario's ``description`` lists each party's conversion.
+    """
+    ndcs = data.ndc_rows()
+    parties = list(dict.fromkeys(ndcs["party"])) if parties is None else list(parties)
+    jurisdictions, markets, notes = {}, {}, []
+    for p in parties:
+        cap, how = ndc_cap(p, year, conditional)
+        jurisdictions[p] = data.jurisdiction_entry(p, year)
+        markets[f"{p}_NDC"] = {"members": [p], "cap": round(cap, 3)}
+        notes.append(f"{p}: {how}")
+    scenario = {
+        "name": f"NDC world {year}",
+        "description": f"Each party's {'conditional' if conditional else 'unconditional'} NDC as its "
+                       "cap; BAU from SSP2 growth; MIMOSA power MACs (model/chapters/paris.py build_ndc_world). "
+                       "Caps: " + "; ".join(notes) + ".",
+        "periods": [year],
+        "jurisdictions": jurisdictions,
+        "markets": markets,
+        "links": [[f"{p}_NDC" for p in group] for group in (links or [])],
+    }
+    return scenario
+
+
 def _parties() -> list[str]:
     return list(dict.fromkeys(data.ndc_rows(YEAR)["party"]))
 
@@ -48,7 +155,7 @@ def ndc_table(year: int = YEAR, conditional: bool = False) -> pd.DataFrame:
     """Every party of ``ndcs.csv`` with its BAU and its NDC as a cap, both in MtCO2e/yr.
 
     Columns: ``party``, ``name``, ``annex_i`` (listed in Annex I of the Convention), ``target_type``, ``bau_mt`` (SSP2 BAU GHG in
-    ``year``), ``cap_mt`` (:func:`model.data.ndc_cap`), ``slack_mt`` = cap - BAU (positive: the
+    ``year``), ``cap_mt`` (:func:`model.chapters.paris.ndc_cap`), ``slack_mt`` = cap - BAU (positive: the
     cap does not bind, "hot air"), ``cut_pct`` = required cut below BAU in per cent,
     ``co2_share`` (CO2 / GHG in the party's BAU) and ``how`` (how the NDC became a number).
     """
@@ -56,7 +163,7 @@ def ndc_table(year: int = YEAR, conditional: bool = False) -> pd.DataFrame:
     jur = data.load_table("jurisdictions").set_index("iso3")
     rows = []
     for p in _parties():
-        cap, how = data.ndc_cap(p, year, conditional)
+        cap, how = ndc_cap(p, year, conditional)
         bau = data.bau(p, year)
         primary = ndcs[(ndcs["party"] == p) & ndcs["primary"]].iloc[0]
         rows.append({
@@ -119,7 +226,7 @@ def world(year: int = YEAR, conditional: bool = False, others=(), rest: bool = T
         A scenario: ``jurisdictions`` with ``bau`` in MtCO2e/yr and power MACs, ``markets``
         ``PARTY_NDC`` with ``cap`` in MtCO2e/yr, no links.
     """
-    sc = data.build_ndc_world(year, conditional=conditional)
+    sc = build_ndc_world(year, conditional=conditional)
     sc["name"] = f"NDC world {year}" + (" (conditional NDCs)" if conditional else "")
     sc.pop("links", None)
     if us_withdrawn:
@@ -228,7 +335,7 @@ def partial_coverage(scenario: dict, share: float, parties=None, year: int = YEA
 def china_co2_only(scenario: dict, year: int = YEAR) -> dict:
     """China's NDC as what it is: a cap on CO2 only, leaving the other gases uncovered.
 
-    ``model.data.ndc_cap`` turns China's CO2-intensity target into a GHG cap by adding the
+    ``model.chapters.paris.ndc_cap`` turns China's CO2-intensity target into a GHG cap by adding the
     non-CO2 gases at BAU; a market covering the whole economy could then meet a CO2 target by
     cutting methane. Here the market covers only CO2 (``coverage`` = CO2 share of China's BAU)
     and its cap is the CO2 cap: the NDC cap less non-CO2 BAU (MtCO2e/yr).

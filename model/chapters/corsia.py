@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from . import data
+from .. import data
 
 __all__ = ["PERIODS", "YEARS", "HOSTS", "ELIGIBLE_SHARE", "AVIATION_SLOPE", "COVERAGE",
            "facts", "aviation_emissions", "period_mean", "baseline", "build_corsia",

@@ -9,7 +9,7 @@ data package:
   MAC is the MIMOSA power curve of ``data/mac.csv``;
 * one market ``ISO3_KP`` per Annex B party, whose cap is its assigned amount per year:
   target (% of base year, ``data/kyoto.csv``) times its 1990 emissions (see
-  :func:`model.data.build_kyoto`);
+  :func:`model.chapters.kyoto.build_kyoto`);
 * the rest of the world as one uncapped jurisdiction ``ROW`` (World minus the countries
   listed), so that the scenario's total is world emissions;
 * optionally a credit programme ``CDM`` whose hosts are the non-Annex I countries of the data,
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import data
+from .. import data
 
 __all__ = ["EIT", "CP1_EXITS", "annex_b", "capped_parties", "cdm_hosts", "surplus_table",
            "coverage_steps"]
@@ -43,6 +43,79 @@ EIT = ("BGR", "HRV", "CZE", "EST", "HUN", "LVA", "LTU", "POL", "ROU", "RUS", "SV
 #: (signed 1998), Canada withdrew (effective 15 December 2012), Japan took no target for the
 #: second commitment period (data/kyoto.csv).
 CP1_EXITS = ("USA", "CAN", "JPN")
+
+
+
+def build_kyoto(period: int = 1, year: int | None = None, bound_only: bool = True,
+                trading: bool = True, eu_burden_sharing: bool = True, others=()) -> dict:
+    """Annex B caps of a Kyoto commitment period as a scenario.
+
+    Parameters
+    ----------
+    period : {1, 2}
+        First (2008-2012) or second (2013-2020) commitment period.
+    year : int, optional
+        Year whose observed emissions serve as BAU (a snapshot year: 2010 for period 1, 2016
+        for period 2 by default). Observed emissions already include the policies of the time,
+        so they understate a true BAU.
+    bound_only : bool
+        Only parties bound in the period (first period: 36, without the US and Canada); with
+        False the US and Canada get their Annex B caps too (the treaty as signed).
+    trading : bool
+        Link all the markets (international emissions trading and JI); otherwise each party
+        meets its own cap.
+    eu_burden_sharing : bool
+        First period: use the EU-15 burden-sharing targets instead of the common 92%.
+    others : iterable of str
+        Extra uncapped jurisdictions (e.g. ``["CHN", "IND"]``), at BAU = observed emissions.
+
+    Returns
+    -------
+    dict
+        Scenario: one jurisdiction per party (``bau`` in MtCO2e/yr, MIMOSA power MAC), one
+        market ``PARTY_KP`` per party with cap = target % x 1990 emissions (MtCO2e/yr).
+
+    Notes
+    -----
+    Caps use our 1990 emissions (GHG excluding LULUCF CO2 and F-gases) for every party: the
+    economies in transition with other base years (Bulgaria 1988, Hungary 1985-87, Poland
+    1988, Romania 1989, Slovenia 1986) had higher base-year emissions, so their caps here are
+    too tight. Monaco has no emission data and is left out.
+    """
+    if period not in (1, 2):
+        raise ValueError("period must be 1 or 2")
+    year = year or (2010 if period == 1 else 2016)
+    if year not in data.SNAPSHOT_YEARS:
+        raise ValueError(f"year must be one of {data.SNAPSHOT_YEARS}")
+    kyoto = data.load_table("kyoto")
+    jur = data.load_table("jurisdictions").set_index("iso3")
+    target = "cp1_target_pct_of_base" if period == 1 else "cp2_target_pct_of_base"
+    bound = "cp1_bound" if period == 1 else "cp2_bound"
+    rows = kyoto[kyoto[target].notna()]
+    if bound_only:
+        rows = rows[rows[bound]]
+    jurisdictions, markets = {}, {}
+    for _, r in rows.iterrows():
+        c = r["iso3"]
+        if c not in jur.index or pd.isna(jur.loc[c, "ghg_mt_1990"]):
+            continue
+        pct = float(r[target])
+        if period == 1 and eu_burden_sharing and pd.notna(r["eu_burden_sharing_pct_of_base"]):
+            pct = float(r["eu_burden_sharing_pct_of_base"])
+        jurisdictions[c] = {"bau": float(jur.loc[c, f"ghg_mt_{year}"]), "mac": data.power_mac(c)}
+        markets[f"{c}_KP"] = {"members": [c], "cap": pct / 100 * float(jur.loc[c, "ghg_mt_1990"])}
+    for c in others:
+        if c not in jurisdictions:
+            jurisdictions[c] = {"bau": float(jur.loc[c, f"ghg_mt_{year}"]), "mac": data.power_mac(c)}
+    return {
+        "name": f"Kyoto commitment period {period}" + (", Annex B trading" if trading else ", no trading"),
+        "description": f"Annex B caps (% of 1990 emissions) against {year} emissions as BAU "
+                       "(model/chapters/kyoto.py build_kyoto).",
+        "periods": [year],
+        "jurisdictions": jurisdictions,
+        "markets": markets,
+        "links": [list(markets)] if trading and len(markets) > 1 else [],
+    }
 
 
 def _kp_market(iso3: str) -> str:
@@ -112,7 +185,7 @@ def annex_b(period: int = 1, year: int | None = None, parties=None, exclude=(),
     if surplus not in ("sold", "withheld"):
         raise ValueError("surplus must be 'sold' or 'withheld'")
     year = year or (2010 if period == 1 else 2016)
-    base = data.build_kyoto(period, year=year, bound_only=False, trading=False,
+    base = build_kyoto(period, year=year, bound_only=False, trading=False,
                             eu_burden_sharing=eu_burden_sharing)
     markets = base["markets"]
     jurisdictions = base["jurisdictions"]

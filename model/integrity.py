@@ -1,0 +1,109 @@
+r"""The environmental-integrity ledger: how far emissions exceed what the caps alone allow.
+
+One row per period. Its last entry, the integrity gap, is global emissions less what the caps
+alone would allow (each capped market at the smaller of its cap and its covered BAU, everything
+else at BAU), and adds up exactly from the others:
+
+.. math::
+
+    \text{gap} = \text{surplus} - \text{unused} + \text{credits} + \text{double counted}
+    + \text{exchange gain} + \text{shortfall} + \text{extra} - \text{withheld} - \text{banked}
+    - \text{MSR intake} - \text{outside abatement}.
+
+Quantities in MtCO2e per year.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .mechanisms.banking import bank_change
+
+__all__ = ["ledger"]
+
+
+def _trade(scenario, sol, t) -> tuple[float, float, dict]:
+    """Tonnes double counted, tonnes gained by exchange rates, and units sent with adjustment."""
+    double = gain = 0.0
+    sent: dict = {}
+    for (i, a, b, tt), f in sol.flows.items():
+        if tt != t:
+            continue
+        link = scenario.links[i]
+        if not link.corresponding_adjustment:
+            double += link.rate(a, b) * f
+        else:
+            sent[a] = sent.get(a, 0.0) + f
+            if a in scenario.markets:
+                gain += (link.rate(a, b) - 1.0) * f
+    return double, gain, sent
+
+
+def _hot_air(scenario, sol, t, covered_bau: dict, sent: dict, received: dict) -> tuple[float, float]:
+    """Surplus allowances (caps above covered BAU) and the part of it sold.
+
+    At a zero price flows are not unique: units may be shipped and then expire. Surplus units
+    that expire anywhere in a link group were not used, so hot air sold in a group is at most the
+    group's surplus less its unused allowances.
+    """
+    excess, sold = {}, {}
+    for n, mk in scenario.markets.items():
+        if mk.capped:
+            excess[n] = max(mk.cap[t] - covered_bau[n], 0.0)
+            sold[n] = min(max(sent.get(n, 0.0) - received.get((n, t), 0.0), 0.0), excess[n])
+    hot_air = 0.0
+    for group in scenario.link_groups():
+        members = [n for n in group if n in sold]
+        room = sum(excess[n] for n in members) - sum(sol.unused.get((n, t), 0.0) for n in members)
+        hot_air += min(sum(sold[n] for n in members), max(room, 0.0))
+    return sum(excess.values()), hot_air
+
+
+def _credits(scenario, sol, t) -> tuple[float, float]:
+    """Tonnes covered by credits surrendered, and the part with no real reduction behind it."""
+    surrendered = non_additional = 0.0
+    for c in scenario.credits.values():
+        tonnes = sum(scenario.links[i].rate(a, b) * f for (i, a, b, tt), f in sol.flows.items()
+                     if a == c.name and tt == t)
+        real = sum(sol.abatement[(h, c.name, t)] - max(sol.segments[(h, c.name, t)].bau - c.baseline[(h, t)], 0.0)
+                   for h in c.hosts if (h, c.name, t) in sol.segments)
+        surrendered += tonnes
+        non_additional += max(tonnes - real, 0.0)
+    return surrendered, non_additional
+
+
+def _in(values: dict, t) -> float:
+    """Sum of a (market, period) -> value map over the markets, in period t."""
+    return sum(v for (_n, tt), v in values.items() if tt == t)
+
+
+def ledger(scenario, sol, seg: pd.DataFrame, received: dict) -> list[dict]:
+    """The ledger's rows (one per period), from the solution and its segments table."""
+    capped = [n for n, mk in scenario.markets.items() if mk.capped]
+    rows = []
+    for t in scenario.periods:
+        here = seg[seg["period"] == t]
+        in_capped = here[here["owner"].isin(capped)]
+        covered_bau = {n: float(in_capped[in_capped["owner"] == n]["bau"].sum()) for n in capped}
+        global_bau = sum(j.bau[t] for j in scenario.jurisdictions.values())
+        global_emissions = global_bau - float(here["abatement"].sum())
+        double, gain, sent = _trade(scenario, sol, t)
+        surplus, hot_air = _hot_air(scenario, sol, t, covered_bau, sent, received)
+        surrendered, non_additional = _credits(scenario, sol, t)
+        reference = (sum(min(scenario.markets[n].cap[t], covered_bau[n]) for n in capped)
+                     + global_bau - float(in_capped["bau"].sum()))
+
+        rows.append({
+            "period": t, "years": scenario.years(t), "discount_factor": scenario.discount_factor(t),
+            "caps": sum(scenario.markets[n].cap[t] for n in capped), "covered_bau": float(in_capped["bau"].sum()),
+            "covered_emissions": float(in_capped["emissions"].sum()), "global_bau": global_bau,
+            "global_emissions": global_emissions, "hot_air_sold": hot_air, "credits_surrendered": surrendered,
+            "non_additional_credits": non_additional, "double_counted": double, "shortfall": _in(sol.shortfall, t),
+            "extra_allowances": _in(sol.extra, t), "withheld": _in(sol.withheld, t),
+            "banked": sum(bank_change(scenario, sol, n, t) for n in capped if scenario.markets[n].banking),
+            "msr_intake": _in(sol.msr_intake, t) / scenario.years(t), "surplus_allowances": surplus,
+            "unused_allowances": sum(sol.unused.get((n, t), 0.0) for n in capped), "exchange_gain": gain,
+            "outside_abatement": float(here[~here["owner"].isin(capped)]["abatement"].sum()),
+            "integrity_gap": global_emissions - reference,
+        })
+    return rows
