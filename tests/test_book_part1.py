@@ -297,3 +297,51 @@ def test_two_markets_example_link():
     # the market outside the link is untouched
     assert link.price("AP_ETS") == pytest.approx(aut.price("AP_ETS"), rel=REL)
     assert abs(gains["KR"]) < 1e-6 and abs(gains["JP"]) < 1e-6
+
+
+def _emitters_cost(p, s, bau):
+    """Total cost of a fully auctioned market's emitters at price p: they abate p/s at cost
+    p^2/(2s) and buy every tonne they still emit, bau - p/s, at p."""
+    return p * bau - p**2 / (2 * s)
+
+
+def test_linear_party_gains_closed_form(linear):
+    """The chapter's "Who pays whom": each party's gain from model.gains, against closed forms
+    (emitters buy every tonne they emit, governments auction the whole cap)."""
+    s, bau, cap, p_aut, p = linear["s"], linear["bau"], linear["cap"], linear["p_aut"], linear["p_star"]
+    g = model.gains(linear["scenario"]).set_index("party")["gain_musd"]
+    for m in ("A", "B"):
+        assert g[m] == pytest.approx(_emitters_cost(p_aut[m], s[m], bau[m]) - _emitters_cost(p, s[m], bau[m]),
+                                     rel=REL)
+        assert g[f"{m} government"] == pytest.approx((p - p_aut[m]) * cap[m], rel=REL)
+    assert g["A"] > 0 > g["A government"] and g["B"] < 0 < g["B government"]
+    total = 0.5 * (p_aut["A"] - p_aut["B"]) ** 2 / (s["A"] + s["B"])
+    assert g.sum() == pytest.approx(total, rel=REL)
+    for m in ("A", "B"):  # each jurisdiction's two parties add up to its gain triangle
+        x = linear["A"]["A"] - p / s["A"]
+        assert g[m] + g[f"{m} government"] == pytest.approx(0.5 * abs(p_aut[m] - p) * x, rel=REL)
+
+
+@pytest.mark.parametrize("holder", ["importer_government", "exporter_government"])
+def test_linear_import_limit_quota_rent(linear, holder):
+    """The chapter's exercise: a 50 Mt import limit on the link; the quota rent goes to the
+    government named by ``quota_rent`` and the world's saving does not depend on it."""
+    s, bau, cap, A, p_aut = linear["s"], linear["bau"], linear["cap"], linear["A"], linear["p_aut"]
+    limit = 50.0
+    assert limit < A["A"] - linear["p_star"] / s["A"]  # binding
+    sc = linear["scenario"].with_changes(links=[{"markets": ["A_ETS", "B_ETS"], "import_limit_mt": limit,
+                                                 "quota_rent": holder}])
+    res = model.solve(sc)
+    p_a, p_b = s["A"] * (A["A"] - limit), s["B"] * (A["B"] + limit)
+    assert res.price("A_ETS") == pytest.approx(p_a, rel=REL)
+    assert res.price("B_ETS") == pytest.approx(p_b, rel=REL)
+    rent = (p_a - p_b) * limit
+    g = model.gains(sc).set_index("party")["gain_musd"]
+    gets = "A" if holder == "importer_government" else "B"
+    for m, price in (("A", p_a), ("B", p_b)):
+        assert g[m] == pytest.approx(_emitters_cost(p_aut[m], s[m], bau[m]) - _emitters_cost(price, s[m], bau[m]),
+                                     rel=REL)
+        expected = (price - p_aut[m]) * cap[m] + (rent if m == gets else 0.0)
+        assert g[f"{m} government"] == pytest.approx(expected, rel=REL)
+    world = (p_aut["A"] - p_aut["B"]) * limit - 0.5 * (s["A"] + s["B"]) * limit**2
+    assert g.sum() == pytest.approx(world, rel=REL)
