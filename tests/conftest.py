@@ -74,6 +74,22 @@ def equilibrium_price(members: list[tuple[dict, float]], required: float, p_hi: 
     return 0.5 * (lo + hi)
 
 
+def edited(raw: dict, path: str, value, copy=lambda d: d) -> dict:
+    """``copy(raw)`` with the dotted ``path`` set to ``value`` (``KeyError`` deletes the key);
+    all-digit parts index lists. The tests' own way to write a bad scenario (model.edit.with_paths
+    validates, which bad input must not)."""
+    out = copy(raw)
+    node = out
+    keys = [int(k) if k.isdigit() else k for k in path.split(".")]
+    for k in keys[:-1]:
+        node = node[k]
+    if value is KeyError:
+        del node[keys[-1]]
+    else:
+        node[keys[-1]] = value
+    return out
+
+
 @pytest.fixture
 def root() -> Path:
     return ROOT
