@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
-from .spec import Scenario, Segment
+from .spec import Scenario, Segment, Segments
 
 __all__ = ["Build", "Inputs", "build_model", "quantity_scale"]
 
@@ -48,7 +48,7 @@ class Inputs:
     no_short: frozenset = frozenset()
 
 
-def quantity_scale(segs: dict[tuple[str, str, int], Segment]) -> float:
+def quantity_scale(segs: Segments[tuple[str, str, int], Segment]) -> float:
     """The unit (in Mt) in which the model is written to HiGHS: a power of ten near 1% of the
     median segment's BAU, so that variables are of order 1-100 whatever units the scenario
     uses. Prices (duals) do not depend on it: quantities and the objective are divided by it."""
@@ -81,7 +81,7 @@ class Build:
     """
 
     scenario: Scenario
-    segs: dict[tuple[str, str, int], Segment]
+    segs: Segments[tuple[str, str, int], Segment]
     inputs: Inputs
     scale: float = 1.0
     weight: dict[int, float] = field(default_factory=dict)
@@ -113,7 +113,7 @@ class Build:
         return [(n, t) for n, mk in self.capped().items() if pred(mk) for t in self.scenario.periods]
 
 
-def build_model(scenario: Scenario, segs: dict, inputs: Inputs = Inputs()) -> tuple[pyo.ConcreteModel, Build]:
+def build_model(scenario: Scenario, segs: Segments, inputs: Inputs = Inputs()) -> tuple[pyo.ConcreteModel, Build]:
     """Assemble the Pyomo model of ``scenario`` with the given inputs.
 
     Returns the model and its :class:`Build` context. The model's ``other_cost`` expression is the

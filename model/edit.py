@@ -69,7 +69,7 @@ def without_market(scenario, name: str) -> Scenario:
     return with_changes(scenario, markets=markets, links=kept)
 
 
-def with_paths(scenario, changes: dict) -> Scenario:
+def with_paths(scenario, changes: dict[str, object]) -> Scenario:
     """A new validated scenario with values set by dotted path, in the file format.
 
     ``changes`` maps paths to values: ``{"markets.A_ETS.cap": 700, "jurisdictions.EU.mac.slope":

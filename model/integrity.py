@@ -18,6 +18,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .mechanisms.banking import bank_change
+from .spec import ByMarket, Values
 
 __all__ = ["ledger"]
 
@@ -39,7 +40,7 @@ def _trade(scenario, sol, t) -> tuple[float, float, dict]:
     return double, gain, sent
 
 
-def _hot_air(scenario, sol, t, covered_bau: dict, sent: dict, received: dict) -> tuple[float, float]:
+def _hot_air(scenario, sol, t, covered_bau: dict[str, float], sent: ByMarket, received: ByMarket) -> tuple[float, float]:
     """Surplus allowances (caps above covered BAU) and the part of it sold.
 
     At a zero price flows are not unique: units may be shipped and then expire. Surplus units
@@ -72,12 +73,12 @@ def _credits(scenario, sol, t) -> tuple[float, float]:
     return surrendered, non_additional
 
 
-def _in(values: dict, t) -> float:
+def _in(values: Values, t) -> float:
     """Sum of a (market, period) -> value map over the markets, in period t."""
     return sum(v for (_n, tt), v in values.items() if tt == t)
 
 
-def ledger(scenario, sol, seg: pd.DataFrame, received: dict) -> list[dict]:
+def ledger(scenario, sol, seg: pd.DataFrame, received: ByMarket) -> list[dict]:
     """The ledger's rows (one per period), from the solution and its segments table."""
     capped = [n for n, mk in scenario.markets.items() if mk.capped]
     rows = []

@@ -103,7 +103,7 @@ class _Book:
         self.rows.append({"period": t, "payer": payer, "payee": payee, "item": item, "market": market,
                           "quantity_mt": quantity, "price_usd_per_t": price, "amount_musd": quantity * price})
 
-    def split(self, t, payer: str, shares: dict, item: str, market: str, quantity: float, price: float,
+    def split(self, t, payer: str, shares: dict[str, float], item: str, market: str, quantity: float, price: float,
               reverse: bool = False):
         """Pay ``quantity`` units to (or, with ``reverse``, from) parties in proportion to ``shares``."""
         for party, share in shares.items():
@@ -113,7 +113,7 @@ class _Book:
                 self.pay(t, payer, party, item, market, share * quantity, price)
 
 
-def _member_shares(mk, t, covered: dict) -> dict:
+def _member_shares(mk, t, covered: dict[tuple[str, str, int], float]) -> dict:
     """Jurisdiction -> share of the market's allowances in period t (by covered BAU when the cap is
     zero, equally when nothing is covered either)."""
     if mk.cap[t] > 0:
@@ -148,7 +148,7 @@ def payments(scenario, sol) -> pd.DataFrame:
     return pd.DataFrame(book.rows, columns=list(PAYMENT_COLUMNS))
 
 
-def _market_payments(book: _Book, scenario, sol, mk, t, emissions: dict, covered: dict) -> None:
+def _market_payments(book: _Book, scenario, sol, mk, t, emissions: dict[tuple[str, str, int], float], covered: dict[tuple[str, str, int], float]) -> None:
     n = mk.name
     if mk.tax is not None:
         for j in mk.members:
@@ -175,7 +175,7 @@ def _market_payments(book: _Book, scenario, sol, mk, t, emissions: dict, covered
         book.pay(t, f"{n} bank holders", exchange(n), "bank", n, (sol.bank.get((n, t), 0.0) - before) / years, price)
 
 
-def _link_payments(book: _Book, scenario, sol, i, a, b, t, flow, covered: dict) -> None:
+def _link_payments(book: _Book, scenario, sol, i, a, b, t, flow, covered: dict[tuple[str, str, int], float]) -> None:
     link = scenario.links[i]
     label = link.label
     buyer = exchange(b)

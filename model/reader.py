@@ -435,7 +435,7 @@ _CAP_ONLY = ("allocation", "banking", "bank_limit", "initial_bank", "borrowing",
              "unsold", "shortfall")
 
 
-def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dict, coverage_used: dict) -> Market:
+def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dict[str, Jurisdiction], coverage_used: dict[tuple, object]) -> Market:
     """``markets.NAME``: each mechanism reads its own keys."""
     mp = f"markets.{mname}"
     r.mapping(mraw, mp, allowed=allowed(SCHEMA, "markets.NAME"), required=("members",))

@@ -21,7 +21,7 @@ from . import integrity, money
 from .mechanisms.links import import_limit
 from .reader import load_scenario
 from .solver import Solution, solve_scenario
-from .spec import Scenario
+from .spec import ByMarket, Scenario
 
 __all__ = ["Results", "solve", "compare", "gains", "COLUMNS"]
 
@@ -306,7 +306,7 @@ def _group_rows(rows: list, *keys: str) -> dict:
     return out
 
 
-def _price_frame(scenario: Scenario, sol: Solution, by_owner: dict, received: dict, sent: dict) -> pd.DataFrame:
+def _price_frame(scenario: Scenario, sol: Solution, by_owner: dict, received: ByMarket, sent: ByMarket) -> pd.DataFrame:
     """One row per market (and credit programme) and period."""
     group_of = {n: "+".join(g) for g in sol.groups for n in g}
     rows = []

@@ -35,7 +35,7 @@ from .build import Build, Inputs, build_model, quantity_scale
 from .errors import InfeasibleError, SolveError
 from .mechanisms import CATALOGUE, adjustments, caps, conduct, coverage, credits, links, msr, price_controls
 from .reader import read
-from .spec import Scenario
+from .spec import ByMarket, Duals, Scenario, Segments, Values
 
 __all__ = ["solve_scenario", "Solution", "check_feasible"]
 
@@ -90,7 +90,7 @@ class Solution:
 class _Raw:
     """The numbers of one HiGHS solve, quantities in Mt (model units times the quantity scale)."""
 
-    values: dict  # (variable name, index) -> value
+    values: Values  # (variable name, index) -> value
     abatement: dict  # (jurisdiction, owner, period) -> Mt/yr
     duals: dict  # (row name, index) -> dual, discounted USD/t
     unused: dict  # (market, period) -> Mt/yr of allowances left to expire (or cancelled)
@@ -117,7 +117,7 @@ class _Prices:
     sale: dict  # (market, period): sales without corresponding adjustment
 
 
-def _prices(scenario: Scenario, ctx: Build, values: dict, named: dict) -> _Prices:
+def _prices(scenario: Scenario, ctx: Build, values: Values, named: Duals) -> _Prices:
     """Route the duals to prices by row name: balance (caps), supply and credit (credits),
     limit (links), no_adjustment (adjustments)."""
     price = caps.prices(scenario, ctx, values, named)
@@ -135,7 +135,7 @@ def _prices(scenario: Scenario, ctx: Build, values: dict, named: dict) -> _Price
     return _Prices(price, links.quota_rents(ctx, named), segment, sale)
 
 
-def check_feasible(scenario: Scenario, segs: dict | None = None) -> None:
+def check_feasible(scenario: Scenario, segs: Segments | None = None) -> None:
     """Raise :class:`InfeasibleError` when a cap cannot be met even with every unit on offer.
 
     A necessary condition, checked per link group (markets joined by links, with the credit
@@ -325,7 +325,7 @@ def _line_search(m, ctx, convex: list, x0: dict, x1: dict, q0: dict, q1: dict) -
     return min((0.0, 1.0, 0.5 * (lo + hi)), key=cost)
 
 
-def _sequential_qp(scenario: Scenario, segs: dict, inputs: Inputs, tolerance: float, max_iterations: int,
+def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance: float, max_iterations: int,
                    time_limit: float = TIME_LIMIT) -> _Solved:
     """Solve with the given inputs; sequential QP for convex curves."""
     m, ctx = build_model(scenario, segs, inputs)
@@ -363,7 +363,7 @@ def _sequential_qp(scenario: Scenario, segs: dict, inputs: Inputs, tolerance: fl
     return _Solved(m, ctx, raw, iteration, gap)
 
 
-def _fixed_points(scenario: Scenario, segs: dict, tolerance: float, max_iterations: int, time_limit: float,
+def _fixed_points(scenario: Scenario, segs: Segments, tolerance: float, max_iterations: int, time_limit: float,
                   shut: frozenset, no_short: frozenset) -> tuple[_Solved, dict, dict, int]:
     """Solve with the market stability reserve's intakes, and the stock of withheld allowances
     that may return (``unsold: return``), at their fixed point: solve with given intakes and
@@ -428,7 +428,7 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     return _solution(scenario, solved, intakes, reserves, rounds, time.perf_counter() - start)
 
 
-def _solution(scenario: Scenario, solved: _Solved, intakes: dict, reserves: dict, rounds: int,
+def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: ByMarket, rounds: int,
               seconds: float) -> Solution:
     prices = _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals)
     values = solved.raw.values

@@ -14,10 +14,21 @@ from dataclasses import dataclass, field
 
 from .mac import MAC
 
-__all__ = ["Jurisdiction", "Market", "Credits", "Link", "Scenario", "Segment", "MsrRules", "DEFAULT_PERIOD"]
+__all__ = ["Jurisdiction", "Market", "Credits", "Link", "Scenario", "Segment", "MsrRules", "DEFAULT_PERIOD",
+           "Segments", "ByMarket", "Values", "Duals", "Raw"]
 
 #: Label of the single period of a scenario that gives no ``periods``.
 DEFAULT_PERIOD = 0
+
+
+#: A scenario in the file format (parsed YAML): mappings, lists, names and numbers.
+Raw = dict[str, object]
+#: (market or programme, period) -> a quantity (Mt/yr) or price (USD/t).
+ByMarket = dict[tuple[str, int], float]
+#: (variable name, index) -> its value in a solution (Mt, Mt/yr).
+Values = dict[tuple[str, tuple], float]
+#: (row name, index) -> the row's dual (discounted USD/t).
+Duals = dict[tuple[str, tuple], float]
 
 
 @dataclass(frozen=True)
@@ -46,6 +57,10 @@ class Segment:
     bau: float
     mac: MAC
     share: float
+
+
+#: (jurisdiction, owner, period) -> the segment; the owner is a market or credit programme.
+Segments = dict[tuple[str, str, int], "Segment"]
 
 
 @dataclass(frozen=True)
@@ -150,7 +165,7 @@ class Scenario:
     links: tuple  # tuple of Link
     description: str = ""
     source: str = "<dict>"
-    raw: dict = field(default_factory=dict, repr=False, compare=False)
+    raw: Raw = field(default_factory=dict, repr=False, compare=False)
     discount_rate: float = 0.0
     credits: dict[str, Credits] = field(default_factory=dict)
 
@@ -214,7 +229,7 @@ class Scenario:
 
         return with_changes(self, **changes)
 
-    def with_paths(self, changes: dict) -> Scenario:
+    def with_paths(self, changes: dict[str, object]) -> Scenario:
         """A new validated scenario with values set by dotted path: :func:`model.edit.with_paths`.
         For example ``s.with_paths({"markets.A_ETS.cap": 700, "jurisdictions.EU.mac.slope": 0.3})``."""
         from .edit import with_paths

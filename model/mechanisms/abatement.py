@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from ..spec import Segments
 from .credits import baseline_gap
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
@@ -28,7 +29,7 @@ KEYS: list = []  # the curves' keys are model.mac's
 INITIAL_BREAKPOINTS = 17
 
 
-def initial_breakpoints(segs: dict) -> dict[tuple[str, str, int], list[float]]:
+def initial_breakpoints(segs: Segments) -> dict[tuple[str, str, int], list[float]]:
     """Evenly spaced breakpoints on [0, max abatement] for every convex segment."""
     out = {}
     n = INITIAL_BREAKPOINTS - 1
@@ -39,7 +40,7 @@ def initial_breakpoints(segs: dict) -> dict[tuple[str, str, int], list[float]]:
     return out
 
 
-def blocks(segs: dict, breakpoints: dict | None) -> dict[tuple[str, str, int, int], tuple[float, float]]:
+def blocks(segs: Segments, breakpoints: dict | None) -> dict[tuple[str, str, int, int], tuple[float, float]]:
     """Merit-order blocks (j, owner, t, k) -> (size Mt, cost USD/t) of step curves, and of convex
     curves when ``breakpoints`` is given (the piecewise-linear first solve)."""
     out = {}

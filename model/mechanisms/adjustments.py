@@ -12,6 +12,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..keys import Key
+from ..spec import Duals, Market
 
 #: Rows whose duals this mechanism reports (see its price functions).
 DUALS = ("no_adjustment",)
@@ -24,7 +25,7 @@ KEYS = [
 ]
 
 
-def read(r, lp: str, raw: dict, direction: str, names: tuple, markets: dict) -> bool:
+def read(r, lp: str, raw: dict, direction: str, names: tuple, markets: dict[str, Market]) -> bool:
     """Whether the link's sales carry a corresponding adjustment."""
     ca = r.boolean(raw.get("corresponding_adjustment", True), f"{lp}.corresponding_adjustment")
     if not ca and (direction != "one-way" or names[0] not in markets):
@@ -48,7 +49,7 @@ def rows(m, ctx) -> None:
         doc="sales without corresponding adjustment: at most the seller's abatement below BAU")
 
 
-def sale_prices(ctx, named: dict) -> dict[tuple[str, int], float]:
+def sale_prices(ctx, named: Duals) -> dict[tuple[str, int], float]:
     """(market, period) -> USD/t that sales without corresponding adjustment earn (the dual)."""
     return {key: max(0.0, -value) / ctx.weight[key[1]] for (comp, key), value in named.items()
             if comp == "no_adjustment"}

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..keys import Key
+from ..spec import Raw
 
 #: Cost (USD/t) of cancelling allowances when a bank is full: tiny, so that a surplus is
 #: cancelled only when it cannot be banked. A period with cancellations has price 0.
@@ -39,7 +40,7 @@ KEYS = [
 ]
 
 
-def read(r, mp: str, mraw: dict) -> dict:
+def read(r, mp: str, mraw: Raw) -> dict:
     """The banking fields of a Market: banking, bank_limit, initial_bank, borrowing, borrow_limit."""
     banking = r.boolean(mraw.get("banking", False), f"{mp}.banking")
     borrowing = r.boolean(mraw.get("borrowing", False), f"{mp}.borrowing")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..keys import REQUIRED, Key
+from ..spec import Duals, Values
 
 #: The keys of each cap rule (``markets.NAME.cap.type``).
 RULES = {
@@ -165,7 +166,7 @@ def rows(m, ctx) -> None:
                                doc="allowances: covered emissions + uses <= cap + supplies")
 
 
-def inactive(scenario, ctx, values: dict, n: str, t) -> bool:
+def inactive(scenario, ctx, values: Values, n: str, t) -> bool:
     """True when capped market ``n`` does nothing in period ``t``: a zero cap, no covered BAU, no
     links and no bank (e.g. a market before its start year). Its price is then undefined."""
     mk = scenario.markets[n]
@@ -182,7 +183,7 @@ def inactive(scenario, ctx, values: dict, n: str, t) -> bool:
     return True
 
 
-def prices(scenario, ctx, values: dict, named: dict) -> dict[tuple[str, int], float]:
+def prices(scenario, ctx, values: Values, named: Duals) -> dict[tuple[str, int], float]:
     """(market, period) -> permit price, USD/t, undiscounted (a pure tax market: its tax)."""
     price = {}
     for n, mk in scenario.markets.items():

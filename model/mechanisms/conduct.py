@@ -13,6 +13,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..keys import Key
+from ..spec import ByMarket, Raw, Values
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
 
@@ -34,7 +35,7 @@ KEYS = [
 ]
 
 
-def read(r, mp: str, mraw: dict, periods: tuple) -> dict:
+def read(r, mp: str, mraw: Raw, periods: tuple) -> dict:
     """The conduct fields of a Market: obligation, penalty, shortfall."""
     obligation = r.choice(mraw.get("obligation", "result"), f"{mp}.obligation", ("result", "conduct"))
     penalty = r.optional_per_period(mraw, "penalty", mp, periods, minimum=0.0)
@@ -63,7 +64,7 @@ def rows(m, ctx) -> None:
     """Nothing to add."""
 
 
-def adjust(scenario, values: dict, price: dict, shut: set, no_short: set, tolerance: float) -> bool:
+def adjust(scenario, values: Values, price: ByMarket, shut: set, no_short: set, tolerance: float) -> bool:
     """One step of the ``shortfall: own`` reading: close the exports of a market that sells while
     falling short; open them again, ruling its shortfall out, if it then meets its cap and a
     partner would pay more than its price. Changes ``shut`` and ``no_short``; True when it did."""
@@ -84,7 +85,7 @@ def adjust(scenario, values: dict, price: dict, shut: set, no_short: set, tolera
     return moved
 
 
-def _would_export(scenario, price: dict, market: str, t) -> bool:
+def _would_export(scenario, price: ByMarket, market: str, t) -> bool:
     """True when a market's price is below what a link partner would pay for its units (the
     partner's price times the exchange rate, less the transaction cost)."""
     own = price[(market, t)]

@@ -10,7 +10,7 @@ in several markets if their coverages add up to at most 1; emissions in no segme
 from __future__ import annotations
 
 from ..keys import REQUIRED, Key
-from ..spec import Scenario, Segment
+from ..spec import Jurisdiction, Raw, Scenario, Segment
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
 
@@ -24,7 +24,7 @@ KEYS = [
 ]
 
 
-def read(r, mp: str, mraw: dict, periods: tuple, jurisdictions: dict, coverage_used: dict) -> tuple[tuple, dict]:
+def read(r, mp: str, mraw: Raw, periods: tuple, jurisdictions: dict[str, Jurisdiction], coverage_used: dict[tuple, object]) -> tuple[tuple, dict]:
     """Members and coverage of market ``mp``; ``coverage_used`` accumulates (jurisdiction, period)
     -> share covered so far, and ("owners", jurisdiction) -> the markets covering it."""
     if isinstance(mraw["members"], list) and not mraw["members"]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..keys import REQUIRED, Key
-from ..spec import Credits
+from ..spec import Credits, Duals, Jurisdiction, Segments
 
 #: Rows whose duals this mechanism reports (see its price functions).
 DUALS = ("supply", "credit",)
@@ -38,7 +38,7 @@ KEYS = [
 ]
 
 
-def read(r, cname: str, craw, periods: tuple, jurisdictions: dict, hosted: dict, coverage_used: dict) -> Credits:
+def read(r, cname: str, craw, periods: tuple, jurisdictions: dict[str, Jurisdiction], hosted: dict[str, str], coverage_used: dict[tuple, object]) -> Credits:
     """A programme from ``credits.NAME``; ``hosted`` maps hosts to their programme so far."""
     from ..keys import allowed
 
@@ -67,7 +67,7 @@ def read(r, cname: str, craw, periods: tuple, jurisdictions: dict, hosted: dict,
                    anyway=anyway)
 
 
-def _read_baseline(r, cp: str, raw, hosts: tuple, periods: tuple, jurisdictions: dict, coverage_used: dict) -> dict:
+def _read_baseline(r, cp: str, raw, hosts: tuple, periods: tuple, jurisdictions: dict[str, Jurisdiction], coverage_used: dict[tuple, object]) -> dict:
     """(host, period) -> crediting baseline, Mt/yr (`bau`: the host's uncovered emissions)."""
     if raw != "bau":
         if not isinstance(raw, dict):
@@ -96,7 +96,7 @@ def _read_anyway(r, cp: str, raw, hosts: tuple, periods: tuple) -> dict:
     return out
 
 
-def baseline_gap(scenario, segs: dict) -> dict[tuple[str, str, int], float]:
+def baseline_gap(scenario, segs: Segments) -> dict[tuple[str, str, int], float]:
     """(host, programme, period) -> BAU minus baseline of the host segment (Mt/yr; may be < 0)."""
     out = {}
     for c in scenario.credits.values():
@@ -128,7 +128,7 @@ def rows(m, ctx) -> None:
         == pyo.quicksum(flows_out(m, ctx, c, t))), doc="credits issued = credits sold")
 
 
-def prices(scenario, ctx, named: dict) -> tuple[dict, dict]:
+def prices(scenario, ctx, named: Duals) -> tuple[dict, dict]:
     """Credit prices ((programme, period) -> USD/t) and hosts' prices ((host, programme, period)
     -> USD per tonne abated: the credit price divided by the additionality share)."""
     price = {(c, t): max(0.0, named.get(("supply", (c, t)), 0.0)) / ctx.weight[t]

@@ -16,7 +16,7 @@ import math
 import pyomo.environ as pyo
 
 from ..keys import REQUIRED, Key
-from ..spec import Link
+from ..spec import Credits, Duals, Link, Market
 
 #: Rows whose duals this mechanism reports (see its price functions).
 DUALS = ("limit",)
@@ -49,7 +49,7 @@ KEYS = [
 ]
 
 
-def read(r, i: int, raw, markets: dict, credits: dict, periods: tuple) -> Link:
+def read(r, i: int, raw, markets: dict[str, Market], credits: dict[str, Credits], periods: tuple) -> Link:
     """Link ``i`` of the list: a plain list of names (two-way), or a mapping with options."""
     from ..keys import allowed
     from . import adjustments
@@ -180,6 +180,6 @@ def rows(m, ctx) -> None:
         doc="import limit of a link, units per year")
 
 
-def quota_rents(ctx, named: dict) -> dict[tuple[int, str, int], float]:
+def quota_rents(ctx, named: Duals) -> dict[tuple[int, str, int], float]:
     """(link index, importer, period) -> quota rent, USD per unit (the import limit's dual)."""
     return {key: max(0.0, -value) / ctx.weight[key[2]] for (comp, key), value in named.items() if comp == "limit"}

@@ -16,7 +16,7 @@ repeat until they change by less than :data:`TOLERANCE` (in units of the quantit
 from __future__ import annotations
 
 from ..keys import Key
-from ..spec import MsrRules
+from ..spec import MsrRules, Values
 
 #: Fixed-point rounds allowed, and their tolerance (in units of the quantity scale, so relative
 #: to the scenario's size).
@@ -122,7 +122,7 @@ def intake(market, bank: dict[int, float], periods: tuple) -> tuple[dict[int, fl
     return taken, held
 
 
-def update(scenario, values: dict) -> tuple[dict, dict]:
+def update(scenario, values: Values) -> tuple[dict, dict]:
     """Intakes and reserves from a solution's bank path: ((market, period) -> Mt, same -> Mt)."""
     group_of = {n: g for g in scenario.link_groups() for n in g}
     intakes, reserves = {}, {}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pyomo.environ as pyo
 
 from ..keys import REQUIRED, Key, allowed
+from ..spec import Raw, Values
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
 
@@ -40,7 +41,7 @@ KEYS = [
 ]
 
 
-def read(r, mp: str, mraw: dict, periods: tuple) -> dict:
+def read(r, mp: str, mraw: Raw, periods: tuple) -> dict:
     """The price-control fields of a Market."""
     floor = r.optional_per_period(mraw, "price_floor", mp, periods, minimum=0.0)
     ceiling = r.optional_per_period(mraw, "price_ceiling", mp, periods, minimum=0.0)
@@ -96,7 +97,7 @@ def rows(m, ctx) -> None:
     """Nothing to add: the bounds hold the instruments."""
 
 
-def unsold_stock(scenario, values: dict) -> dict[tuple[str, int], float]:
+def unsold_stock(scenario, values: Values) -> dict[tuple[str, int], float]:
     """(market, period) -> allowances withheld at the floor in earlier periods and not yet
     returned, per year of the period (Mt/yr): what ``unsold: return`` may offer again.
 

@@ -8,6 +8,7 @@ objective it enters as :math:`-d_t w_t \tau_{mt} q` (the tax saved by abating).
 from __future__ import annotations
 
 from ..keys import Key
+from ..spec import Raw
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
 
@@ -18,7 +19,7 @@ KEYS = [
 ]
 
 
-def read(r, mp: str, mraw: dict, periods: tuple) -> dict[int, float] | None:
+def read(r, mp: str, mraw: Raw, periods: tuple) -> dict[int, float] | None:
     """The tax per period (None when absent)."""
     return r.optional_per_period(mraw, "tax", mp, periods, minimum=0.0)
 
