@@ -24,7 +24,7 @@ from .reader import load_scenario
 from .solver import Solution, solve_scenario
 from .spec import Scenario
 
-__all__ = ["Results", "solve", "compare", "gains", "COLUMNS"]
+__all__ = ["Results", "solve", "compare", "gains", "gains_of", "vs_autarky", "COLUMNS"]
 
 #: name -> (unit suffix, unit, meaning), per table. Key columns have no unit.
 COLUMNS = {
@@ -579,8 +579,13 @@ def gains(scenario, **options) -> pd.DataFrame:
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    linked = solve(scenario, **options).parties
-    alone = solve(scenario.with_changes(links=[]), **options).parties
+    return gains_of(solve(scenario, **options), solve(scenario.with_changes(links=[]), **options))
+
+
+def gains_of(linked: Results, unlinked: Results) -> pd.DataFrame:
+    """:func:`gains` from two solutions already at hand: the scenario and its autarky."""
+    scenario = linked.scenario
+    linked, alone = linked.parties, unlinked.parties
     keys = ["party", "kind", "jurisdiction", "period"]
     alone = alone.rename(columns={"total_cost_musd": "total_cost_autarky_musd"})
     out = alone[keys + ["total_cost_autarky_musd"]].merge(linked[keys + ["total_cost_musd"]], on=keys, how="outer")
@@ -589,3 +594,44 @@ def gains(scenario, **options) -> pd.DataFrame:
     weight = {t: scenario.years(t) * scenario.discount_factor(t) for t in scenario.periods}
     out["gain_pv_musd"] = out["gain_musd"] * out["period"].map(weight)
     return out.sort_values(["period", "kind", "party"], kind="stable").reset_index(drop=True)
+
+
+def vs_autarky(linked: Results, unlinked: Results) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the links are worth, per jurisdiction and in the world: the tables of ``run --vs-autarky``.
+
+    Returns
+    -------
+    (per_jurisdiction, world) : tuple of pandas.DataFrame
+        ``per_jurisdiction``: one row per jurisdiction (its emitters and government together; third
+        parties such as exchanges and bank holders under their own names) and period, with its
+        ``market``, ``total_cost_autarky_musd``, ``total_cost_musd``, ``gain_musd`` and
+        ``gain_pv_musd`` (from :func:`gains_of`). ``world``: one row per period and a row
+        ``"PV"``: ``saving_musd`` (autarky's abatement and transaction costs less the scenario's;
+        the present value in the PV row) and ``sum_of_gains_musd``, which equals it.
+    """
+    g = gains_of(linked, unlinked)
+    who = g["jurisdiction"].where(g["jurisdiction"] != "", g["party"])
+    g = g.assign(jurisdiction=who)
+    cols = ["total_cost_autarky_musd", "total_cost_musd", "gain_musd", "gain_pv_musd"]
+    per = g.groupby(["jurisdiction", "period"], sort=False)[cols].sum().reset_index()
+    market = linked.jurisdictions.set_index(["jurisdiction", "period"])["market"]
+    per.insert(1, "market", [market.get((j, t), "") for j, t in zip(per["jurisdiction"], per["period"], strict=True)])
+    sc = linked.scenario
+    rows = []
+    for t in sc.periods:
+        saving = _yearly_cost(unlinked, t) - _yearly_cost(linked, t)
+        rows.append({"period": t, "saving_musd": saving, "sum_of_gains_musd": float(g.loc[g["period"] == t,
+                                                                                           "gain_musd"].sum())})
+    rows.append({"period": "PV", "saving_musd": unlinked.total_cost() - linked.total_cost(),
+                 "sum_of_gains_musd": float(g["gain_pv_musd"].sum())})
+    return per, pd.DataFrame(rows)
+
+
+def _yearly_cost(res: Results, t) -> float:
+    """The abatement and transaction costs of period ``t``, MUSD/yr."""
+    j = res.jurisdictions
+    cost = float(j.loc[j["period"] == t, col("jurisdictions", "abatement_cost")].sum())
+    if len(res.links):
+        lk = res.links[res.links["period"] == t]
+        cost += float((lk[col("links", "transaction_cost")] * lk[col("links", "flow")]).sum())
+    return cost
