@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import sys
+import warnings
 
+from .edit import autarky
 from .errors import InfeasibleError, ScenarioError, SolveError
 from .reader import load_scenario
-from .results import solve
+from .results import solve, vs_autarky
 from .spec import Link, Scenario
 
 
@@ -20,7 +23,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m model",
         description="Least-cost abatement and permit prices in linked and unlinked carbon markets.",
-        epilog="Scenario keys are documented in the book's appendix 'Scenario file reference'.",
+        epilog="Scenario keys are documented in the book's appendix 'Scenario file reference'. In Python: "
+           "model.solve(scenario), model.gains(scenario) (each party's gain from the links), "
+           "model.compare({'autarky': r0, 'linked': r1}), model.autarky(scenario).",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = sub.add_parser("run", help="solve a scenario, print a summary and write CSV results",
@@ -33,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
                      help="relative price tolerance for polynomial and power curves (default 1e-9, as model.solve)")
     run.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
                      help="limit on each HiGHS solve (default 60 s)")
+    run.add_argument("--vs-autarky", action="store_true",
+                     help="also solve the scenario without its links and print, per jurisdiction and market, "
+                          "its cost linked and unlinked and its gain per period and in present value, and the "
+                          "world's saving they add up to (in Python: model.gains(scenario), "
+                          "model.compare({...}), model.autarky(scenario))")
+    run.add_argument("--json", action="store_true",
+                     help="print every table as JSON records (and the --vs-autarky tables) instead of the summary")
     check = sub.add_parser("check", help="validate a scenario file without solving",
                            description="Validate a scenario file: exit 0 and print a one-line summary "
                                        "when it is well-formed, exit 2 with the faulty field when not.")
@@ -81,7 +93,35 @@ def check_summary(scenario: Scenario) -> str:
             f"{_count(len(scenario.periods), 'period')}")
 
 
+def autarky_summary(linked, unlinked) -> str:
+    """The lines ``run --vs-autarky`` prints: costs linked and unlinked, gains, the world's saving."""
+    per, world = vs_autarky(linked, unlinked)
+    multi = len(linked.scenario.periods) > 1
+    if not multi:
+        per = per.drop(columns=["period", "gain_pv_musd"])
+    per = per[(per.drop(columns=[c for c in ("jurisdiction", "market", "period") if c in per]).abs() > 1e-6).any(axis=1)]
+    fmt = lambda v: f"{v:,.2f}"  # noqa: E731
+    lines = ["Against autarky (every link removed; million USD/yr, gain_pv_musd: present value over the years "
+             "of the period):", per.to_string(index=False, float_format=fmt), ""]
+    for row in world.to_dict("records"):
+        if not multi and row["period"] == "PV":
+            continue
+        when = "present value" if row["period"] == "PV" else (f"{row['period']}" if multi else "world")
+        lines.append(f"World saving ({when}): {row['saving_musd']:,.2f} million USD = sum of the gains "
+                     f"{row['sum_of_gains_musd']:,.2f}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> int:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        code = _main(argv)
+    for w in caught:
+        print(f"warning: {w.message}", file=sys.stderr)
+    return code
+
+
+def _main(argv=None) -> int:
     args = _parser().parse_args(argv)
     try:
         try:
@@ -97,6 +137,9 @@ def main(argv=None) -> int:
             print(f"{args.file}: OK: {check_summary(scenario)}")
             return 0
         results = solve(scenario, tolerance=args.tolerance, time_limit=args.time_limit)
+        unlinked = None
+        if getattr(args, "vs_autarky", False):
+            unlinked = solve(autarky(scenario), tolerance=args.tolerance, time_limit=args.time_limit)
     except InfeasibleError as exc:
         print(f"infeasible: {exc.one_line()}", file=sys.stderr)
         return 3
@@ -106,7 +149,17 @@ def main(argv=None) -> int:
     except SolveError as exc:
         print(f"solver error: {args.file}: {exc}", file=sys.stderr)
         return 4
-    print(results.summary())
+    if args.json:
+        out = results.to_json()
+        if unlinked is not None:
+            per, world = vs_autarky(results, unlinked)
+            out["vs_autarky"] = json.loads(per.to_json(orient="records"))
+            out["world_saving"] = json.loads(world.to_json(orient="records"))
+        print(json.dumps(out, indent=1))
+    else:
+        print(results.summary())
+        if unlinked is not None:
+            print("\n" + autarky_summary(results, unlinked))
     if args.out:
         try:
             paths = results.to_csv(args.out)

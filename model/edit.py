@@ -7,7 +7,9 @@ again, so an edit is checked exactly like a file:
 * :func:`with_market`: keys of one market replaced or removed;
 * :func:`autarky`: every link removed;
 * :func:`with_links`, :func:`without_market`: the links, or one market and its links;
-* :func:`with_paths`: values set by dotted path (``markets.A_ETS.cap``), as the CLI's ``--vary``.
+* :func:`with_paths`: values set by dotted path (``markets.A_ETS.cap``), as the CLI's ``--vary``;
+* :func:`with_jurisdiction`, :func:`with_cap`: keys of one jurisdiction, or one market's cap
+  (a thin layer on :func:`with_paths`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ import copy
 from .reader import load_scenario, read
 from .spec import Scenario
 
-__all__ = ["with_changes", "with_market", "with_paths", "autarky", "with_links", "without_market"]
+__all__ = ["with_changes", "with_market", "with_paths", "autarky", "with_links", "without_market",
+           "with_jurisdiction", "with_cap"]
 
 
 def _scenario(scenario) -> Scenario:
@@ -129,3 +132,26 @@ def _split(path: str) -> list:
     if not parts:
         raise KeyError(f"empty path {path!r}")
     return parts
+
+
+def with_jurisdiction(scenario, name: str, **changes) -> Scenario:
+    """A new validated scenario with keys of jurisdiction ``name`` set (None removes a key); a
+    key of its cost curve by ``mac__KEY``.
+
+    For example ``with_jurisdiction(s, "EU", bau=3500, mac__slope=0.3)``.
+    """
+    scenario = _scenario(scenario)
+    if name not in scenario.jurisdictions:
+        raise KeyError(f"no jurisdiction {name!r} in scenario {scenario.name!r}; jurisdictions: "
+                       f"{', '.join(scenario.jurisdictions)}")
+    return with_paths(scenario, {f"jurisdictions.{name}.{key.replace('__', '.')}": value
+                                 for key, value in changes.items()})
+
+
+def with_cap(scenario, market: str, cap) -> Scenario:
+    """A new validated scenario with market ``market``'s cap replaced: a number, a ``{year: number}``
+    map or a cap rule, as in a file (``with_cap(s, "EU_ETS", {2030: 1000, 2040: 500})``)."""
+    scenario = _scenario(scenario)
+    if market not in scenario.markets:
+        raise KeyError(f"no market {market!r} in scenario {scenario.name!r}; markets: {', '.join(scenario.markets)}")
+    return with_paths(scenario, {f"markets.{market}.cap": copy.deepcopy(cap)})

@@ -254,6 +254,31 @@ class Reader:
         number = self.number(value, path, minimum, strict, maximum, share)
         return {p: number for p in periods}
 
+    #: The keys of a price path's growth form, ``{base_year, base, growth, inflation}``.
+    GROWTH_KEYS = ("base_year", "base", "growth", "inflation")
+
+    def price_path(self, value, path: str, periods: tuple, minimum: float | None = 0.0) -> dict:
+        """A per-period price: a scalar, a ``{year: value}`` map, or the growth form
+        ``{base_year: 2024, base: 25.87, growth: 0.05, inflation: 0.02}`` (``inflation`` optional),
+        worth ``base * (1 + growth) ** (t - base_year) * (1 + inflation) ** (t - base_year)`` in
+        period ``t``."""
+        if not (isinstance(value, dict) and any(k in self.GROWTH_KEYS for k in value)):
+            return self.per_period(value, path, periods, minimum)
+        self.mapping(value, path, allowed=set(self.GROWTH_KEYS), required=("base_year", "base", "growth"))
+        if periods == (DEFAULT_PERIOD,):
+            self.fail(path, "the growth form {base_year, base, growth} needs the scenario's `periods` (years)")
+        base_year = self.year(value["base_year"], f"{path}.base_year")
+        base = self.number(value["base"], f"{path}.base", minimum)
+        growth = self.number(value["growth"], f"{path}.growth", -0.99, maximum=1.0)
+        inflation = self.number(value.get("inflation", 0.0), f"{path}.inflation", -0.99, maximum=1.0)
+        return {t: base * (1 + growth) ** (t - base_year) * (1 + inflation) ** (t - base_year) for t in periods}
+
+    def optional_price_path(self, raw: dict, key: str, path: str, periods: tuple) -> dict | None:
+        """:meth:`price_path` of ``raw[key]``, None when absent."""
+        if raw.get(key) is None:
+            return None
+        return self.price_path(raw[key], _join(path, key), periods)
+
     def optional_per_period(self, raw: dict, key: str, path: str, periods: tuple, **bounds) -> dict | None:
         if raw.get(key) is None:
             return None
@@ -408,11 +433,13 @@ def read(raw, name: str = "<dict>") -> Scenario:
     link_list = [links.read(r, i, link, markets, credit_programmes, periods) for i, link in enumerate(raw_l)]
     links.refuse_money_pumps(r, link_list)
     name_value = raw.get("name", Path(name).stem if name != "<dict>" else "scenario")
-    return Scenario(
+    scenario = Scenario(
         name=r.string(name_value, "name"), periods=periods, jurisdictions=jurisdictions, markets=markets,
         links=tuple(link_list), description=r.string(raw.get("description", ""), "description"), source=name,
         raw=dict(raw), discount_rate=discount_rate, credits=credit_programmes,
     )
+    price_controls.warn_fast_floors(scenario)
+    return scenario
 
 
 def _read_jurisdictions(r: Reader, raw, periods: tuple) -> dict[str, Jurisdiction]:

@@ -5,13 +5,14 @@ Two frames describe a solution:
 * ``prices``: one row per market and period;
 * ``jurisdictions``: one row per jurisdiction and period.
 
-Frame columns carry their unit as a suffix (``price_usd_per_t``); the CSV files written by
-:meth:`Results.to_csv` use the plain names (``price``) and a ``columns.csv`` beside them gives
+Columns carry their unit as a suffix (``price_usd_per_t``), in the frames and in the CSV files
+written by :meth:`Results.to_csv` alike (one set of names); a ``columns.csv`` beside them gives
 each column's unit and meaning. :data:`COLUMNS` is the one list of both.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from .reader import load_scenario
 from .solver import Solution, solve_scenario
 from .spec import ByMarket, Scenario
 
-__all__ = ["Results", "solve", "compare", "gains", "COLUMNS"]
+__all__ = ["Results", "solve", "compare", "gains", "gains_of", "vs_autarky", "COLUMNS"]
 
 #: name -> (unit suffix, unit, meaning), per table. Key columns have no unit.
 COLUMNS = {
@@ -41,9 +42,13 @@ COLUMNS = {
         "abatement": ("mt", "MtCO2e/yr", "abatement of those segments below BAU"),
         "net_imports": ("mt", "MtCO2e/yr", "tonnes received through links (units times exchange rate) minus "
                         "units sent (negative: a seller)"),
-        "bank": ("mt", "MtCO2e", "allowances banked at the end of the period (negative: borrowed)"),
+        "bank": ("mt", "MtCO2e", "allowances banked at the end of the period (negative: borrowed). In a link "
+                 "group of two or more banking markets only the group's bank is determined (the `groups` "
+                 "table): the split among its markets is one of many equal optima"),
         "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at the price floor, net of withheld allowances "
-                     "sold again (`unsold: return`; negative in a period that sells more than it withholds)"),
+                     "sold again (`unsold: return`; negative in a period that sells more than it withholds). "
+                     "Between linked markets with floors at one price, the split is one of many equal optima "
+                     "(the `groups` table has the group's total)"),
         "extra_allowances": ("mt", "MtCO2e/yr", "allowances added at the price ceiling or from the cost-containment "
                              "reserve"),
         "shortfall": ("mt", "MtCO2e/yr", "emissions above the cap under a `conduct` obligation"),
@@ -137,6 +142,22 @@ COLUMNS = {
                           "Exactly: surplus - unused + credits surrendered + double counted + exchange gain + "
                           "shortfall + extra - withheld - banked - MSR intake - outside abatement"),
     },
+    "groups": {
+        "link_group": ("", "", "the markets (and credit programmes) joined by links, joined by '+'"),
+        "period": ("", "year", "period"),
+        "price": ("usd_per_t", "USD/tCO2e", "the group's price when all its markets share one (empty when "
+                  "prices differ, e.g. across an import limit or an exchange rate)"),
+        "cap": ("mt", "MtCO2e/yr", "sum of its markets' caps"),
+        "emissions": ("mt", "MtCO2e/yr", "emissions of the covered (or hosting) segments"),
+        "bank": ("mt", "MtCO2e", "the group's bank at the end of the period (negative: borrowed): unique, "
+                 "where its split among the markets may not be"),
+        "bank_change": ("mt", "MtCO2e/yr", "change in the group's bank over the period, per year "
+                        "(negative: a withdrawal from the bank)"),
+        "withheld": ("mt", "MtCO2e/yr", "allowances withdrawn at price floors, net of those sold again"),
+        "extra_allowances": ("mt", "MtCO2e/yr", "allowances added at price ceilings and from reserves"),
+        "shortfall": ("mt", "MtCO2e/yr", "emissions above caps under `conduct` obligations"),
+        "msr_intake": ("mt", "MtCO2e", "net intake into market stability reserves"),
+    },
 }
 
 #: The frames of :class:`Results`, in order.
@@ -173,6 +194,10 @@ class Results:
         Each party's real cost, payments and total cost per period (jurisdictions' emitters,
         governments, exchanges, bank holders, transaction services;
         :data:`model.money.PARTY_COLUMNS`).
+    groups : pandas.DataFrame
+        One row per link group and period: the group's price, cap, emissions, bank and its
+        change, withheld and extra allowances, shortfall (unique where the split among the
+        group's markets may not be).
     solver : dict
         ``iterations`` (QP solves of the last round), ``price_accuracy`` (largest relative gap
         between a convex curve's marginal cost and its price), ``msr_rounds``, ``seconds``.
@@ -187,6 +212,7 @@ class Results:
     ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
     payments: pd.DataFrame = field(default_factory=pd.DataFrame)
     parties: pd.DataFrame = field(default_factory=pd.DataFrame)
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def price(self, market: str, period=None) -> float:
         """Price of ``market`` (or credit programme) in USD/t (the only period when ``period`` is None)."""
@@ -244,26 +270,71 @@ class Results:
             lk = self.links[["link", "exporter", "importer"] + (["period"] if multi else [])
                             + [col("links", "flow"), col("links", "quota_rent")]]
             lines += ["", "Links (units/yr; quota rent USD/unit):", lk.to_string(index=False, float_format=fmt)]
+        lines += self._summary_extras(multi, fmt)
         lines += ["", f"Total abatement cost: {self.total_cost():,.2f} million USD"
                   + (" (present value)" if multi else "")]
         return "\n".join(lines)
 
+    #: Quantities of the prices table the summary shows when any is non-zero.
+    NOTABLE = ("bank", "withheld", "extra_allowances", "shortfall", "msr_intake", "credits_issued")
+
+    def _summary_extras(self, multi: bool, fmt) -> list[str]:
+        """The summary's ledger lines and the non-zero banks, withheld and extra allowances,
+        shortfalls and credits."""
+        lines = []
+        p = self.prices
+        shown = [col("prices", n) for n in self.NOTABLE if (p[col("prices", n)].abs() > 1e-9).any()]
+        if shown:
+            rows = p[(p[shown].abs() > 1e-9).any(axis=1)]
+            keys = ["market"] + (["period"] if multi else [])
+            lines += ["", "Banks (Mt), withheld, extra allowances, shortfalls, reserve intake and credits (Mt/yr):",
+                      rows[keys + shown].to_string(index=False, float_format=fmt)]
+        g = self.groups
+        if len(g) and col("prices", "bank") in shown:
+            several = g[g["link_group"].str.contains("+", regex=False)]
+            banked = several[several[col("groups", "bank")].abs() > 1e-9]
+            if len(banked):
+                keep = ["link_group"] + (["period"] if multi else []) + [col("groups", "bank"),
+                                                                         col("groups", "bank_change")]
+                lines += ["", "Banks of link groups (Mt; the split among linked markets is one of many optima):",
+                          banked[keep].to_string(index=False, float_format=fmt)]
+        if len(self.ledger):
+            lines.append("")
+            for row in self.ledger.to_dict("records"):
+                when = f" {row['period']}" if multi else ""
+                lines.append(f"Ledger{when}: integrity gap {row[col('ledger', 'integrity_gap')]:,.2f} Mt/yr, "
+                             f"hot air sold {row[col('ledger', 'hot_air_sold')]:,.2f} Mt/yr, "
+                             f"double counted {row[col('ledger', 'double_counted')]:,.2f} Mt/yr")
+        return lines
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        """Every table by name: those of :data:`COLUMNS`, then ``payments`` and ``parties``."""
+        return {**{t: getattr(self, t) for t in TABLES}, "payments": self.payments, "parties": self.parties}
+
+    def to_json(self) -> dict:
+        """Every frame as JSON records (``{table: [{column: value}, ...]}``; missing values as
+        None), with the scenario's name and the solver's statistics: what ``run --json`` prints."""
+        out = {"scenario": self.scenario.name, "solver": {k: float(v) for k, v in self.solver.items()}}
+        for name, frame in self.frames().items():
+            out[name] = json.loads(frame.to_json(orient="records")) if len(frame.columns) else []
+        return out
+
     def to_csv(self, directory) -> list[Path]:
         """Write one CSV per table (``prices.csv``, ``jurisdictions.csv``, ``segments.csv``,
-        ``links.csv``, ``ledger.csv``) and ``columns.csv`` to ``directory``.
+        ``links.csv``, ``ledger.csv``, ``groups.csv``) and ``columns.csv`` to ``directory``.
 
-        The CSV columns use the plain names; ``columns.csv`` lists each column's unit.
+        The CSV columns have the frames' names, unit included (``price_usd_per_t``);
+        ``columns.csv`` lists each column's unit and meaning.
         """
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         written = []
         for table in TABLES:
             frame = getattr(self, table)
-            plain = frame.rename(columns={col(table, n): n for n in COLUMNS[table]})
             path = out / f"{table}.csv"
-            plain.to_csv(path, index=False)
+            frame.to_csv(path, index=False)
             written.append(path)
-        rows = [{"file": f"{t}.csv", "column": n, "unit": u, "meaning": d}
+        rows = [{"file": f"{t}.csv", "column": col(t, n), "unit": u, "meaning": d}
                 for t, cols in COLUMNS.items() for n, (_s, u, d) in cols.items()]
         path = out / "columns.csv"
         pd.DataFrame(rows).to_csv(path, index=False)
@@ -409,6 +480,29 @@ def _frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
             "parties": book}
 
 
+def _group_frame(scenario: Scenario, prices: pd.DataFrame) -> pd.DataFrame:
+    """One row per link group and period, summed from the prices table."""
+    c = {n: col("prices", n) for n in COLUMNS["prices"]}
+    rows = []
+    for group, frame in prices.groupby("link_group", sort=False):
+        mks = [scenario.markets[n] for n in frame["market"].unique() if n in scenario.markets]
+        before = sum(mk.initial_bank for mk in mks if mk.banking)
+        for t, part in frame.groupby("period", sort=False):
+            capped = part[part["kind"] == "cap"]
+            found = part[c["price"]].dropna()
+            one = len(found) and float(found.max() - found.min()) <= 1e-9 * max(1.0, float(found.abs().max()))
+            bank = float(part[c["bank"]].sum())
+            rows.append({"link_group": group, "period": t, "price": float(found.iloc[0]) if one else float("nan"),
+                         "cap": float(capped[c["cap"]].sum()), "emissions": float(part[c["emissions"]].sum()),
+                         "bank": bank, "bank_change": (bank - before) / scenario.years(t),
+                         "withheld": float(part[c["withheld"]].sum()),
+                         "extra_allowances": float(part[c["extra_allowances"]].sum()),
+                         "shortfall": float(part[c["shortfall"]].sum()),
+                         "msr_intake": float(part[c["msr_intake"]].sum())})
+            before = bank
+    return _frame("groups", rows)
+
+
 def _rename(table: str, frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns={n: col(table, n) for n in COLUMNS[table]})
 
@@ -431,7 +525,7 @@ def solve(scenario, **options) -> Results:
     info = {"iterations": sol.iterations, "price_accuracy": sol.price_accuracy, "msr_rounds": sol.msr_iterations,
             "seconds": sol.seconds}
     return Results(scenario, frames["prices"], frames["jurisdictions"], info, frames["segments"], frames["links"],
-                   frames["ledger"], frames["payments"], frames["parties"])
+                   frames["ledger"], frames["payments"], frames["parties"], groups=_group_frame(scenario, frames["prices"]))
 
 
 def compare(results: dict) -> pd.DataFrame:
@@ -485,8 +579,13 @@ def gains(scenario, **options) -> pd.DataFrame:
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    linked = solve(scenario, **options).parties
-    alone = solve(scenario.with_changes(links=[]), **options).parties
+    return gains_of(solve(scenario, **options), solve(scenario.with_changes(links=[]), **options))
+
+
+def gains_of(linked: Results, unlinked: Results) -> pd.DataFrame:
+    """:func:`gains` from two solutions already at hand: the scenario and its autarky."""
+    scenario = linked.scenario
+    linked, alone = linked.parties, unlinked.parties
     keys = ["party", "kind", "jurisdiction", "period"]
     alone = alone.rename(columns={"total_cost_musd": "total_cost_autarky_musd"})
     out = alone[keys + ["total_cost_autarky_musd"]].merge(linked[keys + ["total_cost_musd"]], on=keys, how="outer")
@@ -495,3 +594,44 @@ def gains(scenario, **options) -> pd.DataFrame:
     weight = {t: scenario.years(t) * scenario.discount_factor(t) for t in scenario.periods}
     out["gain_pv_musd"] = out["gain_musd"] * out["period"].map(weight)
     return out.sort_values(["period", "kind", "party"], kind="stable").reset_index(drop=True)
+
+
+def vs_autarky(linked: Results, unlinked: Results) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What the links are worth, per jurisdiction and in the world: the tables of ``run --vs-autarky``.
+
+    Returns
+    -------
+    (per_jurisdiction, world) : tuple of pandas.DataFrame
+        ``per_jurisdiction``: one row per jurisdiction (its emitters and government together; third
+        parties such as exchanges and bank holders under their own names) and period, with its
+        ``market``, ``total_cost_autarky_musd``, ``total_cost_musd``, ``gain_musd`` and
+        ``gain_pv_musd`` (from :func:`gains_of`). ``world``: one row per period and a row
+        ``"PV"``: ``saving_musd`` (autarky's abatement and transaction costs less the scenario's;
+        the present value in the PV row) and ``sum_of_gains_musd``, which equals it.
+    """
+    g = gains_of(linked, unlinked)
+    who = g["jurisdiction"].where(g["jurisdiction"] != "", g["party"])
+    g = g.assign(jurisdiction=who)
+    cols = ["total_cost_autarky_musd", "total_cost_musd", "gain_musd", "gain_pv_musd"]
+    per = g.groupby(["jurisdiction", "period"], sort=False)[cols].sum().reset_index()
+    market = linked.jurisdictions.set_index(["jurisdiction", "period"])["market"]
+    per.insert(1, "market", [market.get((j, t), "") for j, t in zip(per["jurisdiction"], per["period"], strict=True)])
+    sc = linked.scenario
+    rows = []
+    for t in sc.periods:
+        saving = _yearly_cost(unlinked, t) - _yearly_cost(linked, t)
+        rows.append({"period": t, "saving_musd": saving, "sum_of_gains_musd": float(g.loc[g["period"] == t,
+                                                                                           "gain_musd"].sum())})
+    rows.append({"period": "PV", "saving_musd": unlinked.total_cost() - linked.total_cost(),
+                 "sum_of_gains_musd": float(g["gain_pv_musd"].sum())})
+    return per, pd.DataFrame(rows)
+
+
+def _yearly_cost(res: Results, t) -> float:
+    """The abatement and transaction costs of period ``t``, MUSD/yr."""
+    j = res.jurisdictions
+    cost = float(j.loc[j["period"] == t, col("jurisdictions", "abatement_cost")].sum())
+    if len(res.links):
+        lk = res.links[res.links["period"] == t]
+        cost += float((lk[col("links", "transaction_cost")] * lk[col("links", "flow")]).sum())
+    return cost

@@ -53,9 +53,9 @@ def test_cli_run_writes_csv(tmp_path):
     out = _cli("run", "scenarios/two_markets.yaml", "--out", str(tmp_path))
     assert out.returncode == 0, out.stderr
     prices = (tmp_path / "prices.csv").read_text().splitlines()[0].split(",")
-    assert {"market", "price"} <= set(prices)
+    assert {"market", "price_usd_per_t"} <= set(prices)
     cols = (tmp_path / "jurisdictions.csv").read_text().splitlines()[0].split(",")
-    assert {"jurisdiction", "emissions", "abatement", "net_purchases", "abatement_cost"} <= set(cols)
+    assert {"jurisdiction", "emissions_mt", "abatement_mt", "net_purchases_mt", "abatement_cost_musd"} <= set(cols)
 
 
 def test_cli_errors_are_one_line(tmp_path):
@@ -92,8 +92,9 @@ def test_cli_run_writes_every_table_with_units(tmp_path):
     columns = (tmp_path / "columns.csv").read_text()
     for table, cols in model.COLUMNS.items():
         header = (tmp_path / f"{table}.csv").read_text().splitlines()[0].split(",")
-        assert header == list(cols), table
-        for name in cols:
+        names = [model.results.col(table, name) for name in cols]
+        assert header == names, table
+        for name in names:
             assert f"{table}.csv,{name}," in columns
 
 

@@ -29,7 +29,7 @@ KEYS = [
         "`own`: a shortfall covers only the party's own emissions: a market never sells units in a "
         'period in which it falls short (solved by re-solving with its exports shut, or its shortfall '
         'ruled out, until neither happens together).', "tradable"),
-    Key('markets.NAME.penalty', 'number or {year: number}', 'USD/t', 'required for `conduct`',
+    Key('markets.NAME.penalty', 'number, {year: number} or growth form', 'USD/t', 'required for `conduct`',
         'Political cost of each tonne of shortfall under `conduct`: the highest price the party pays, '
         'at home or abroad, before it would rather fall short.'),
 ]
@@ -38,7 +38,7 @@ KEYS = [
 def read(r, mp: str, mraw: Raw, periods: tuple) -> dict:
     """The conduct fields of a Market: obligation, penalty, shortfall."""
     obligation = r.choice(mraw.get("obligation", "result"), f"{mp}.obligation", ("result", "conduct"))
-    penalty = r.optional_per_period(mraw, "penalty", mp, periods, minimum=0.0)
+    penalty = r.optional_price_path(mraw, "penalty", mp, periods)
     if obligation == "conduct" and penalty is None:
         r.fail(f"{mp}.penalty", "is required under `obligation: conduct` (the per-tonne cost of falling short)")
     if obligation == "result" and penalty is not None:

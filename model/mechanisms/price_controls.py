@@ -12,6 +12,8 @@ r"""Price controls: a floor with its withheld allowances, a ceiling, a cost-cont
 
 from __future__ import annotations
 
+import warnings
+
 import pyomo.environ as pyo
 
 from ..keys import REQUIRED, Key, allowed
@@ -22,29 +24,59 @@ DUALS: tuple = ()  # rows whose duals this mechanism reports: none
 KEYS = [
     Key('markets.NAME.auction_share', 'number or {year: number}', 'share', '1',
         'Share of the cap sold at auction; bounds what a price floor can withdraw.', 1.0),
-    Key('markets.NAME.price_floor', 'number or {year: number}', 'USD/t', 'none',
+    Key('markets.NAME.price_floor', 'number, {year: number} or growth form', 'USD/t', 'none',
         'Auction reserve price: allowances that would sell below it are withdrawn (up to the '
         'auctioned share of the cap), so the price does not fall below it while any are auctioned.'),
     Key('markets.NAME.unsold', '`cancel` or `return`', '', '`cancel`',
         'What becomes of allowances withheld at the price floor: `cancel` removes them for ever; '
         '`return` keeps them in a stock that later auctions offer again at the floor price (sold only '
         'when the price is at or above the floor), as in the Western Climate Initiative.', "cancel"),
-    Key('markets.NAME.price_ceiling', 'number or {year: number}', 'USD/t', 'none',
+    Key('markets.NAME.price_ceiling', 'number, {year: number} or growth form', 'USD/t', 'none',
         'Unlimited extra allowances are sold at this price, so the price never exceeds it.'),
     Key('markets.NAME.cost_containment_reserve', '{trigger, volume}', 'USD/t, Mt/yr', 'none',
         'Up to `volume` extra allowances per year are released at the `trigger` price; when they are '
         'exhausted the price may rise above it. Both scalar or per period.'),
-    Key("markets.NAME.cost_containment_reserve.trigger", "number or {year: number}", "USD/t", "required",
+    Key("markets.NAME.cost_containment_reserve.trigger", "number, {year: number} or growth form", "USD/t", "required",
         "Price at which the reserve's allowances are released.", REQUIRED),
     Key("markets.NAME.cost_containment_reserve.volume", "number or {year: number}", "Mt/yr", "required",
         "Largest release per year.", REQUIRED),
+    Key("markets.NAME.price_floor.base_year (growth form)", "year", "year", "required",
+        "Growth form of a price path: any per-period price (`price_floor`, `price_ceiling`, "
+        "`cost_containment_reserve.trigger`, `tax`, `penalty`) may be written `{base_year: 2024, base: 25.87, "
+        "growth: 0.05, inflation: 0.02}`, worth base x (1 + growth)^(t - base_year) x (1 + inflation)^(t - "
+        "base_year) in period t (the scenario must list its `periods`). A banked market's floor that grows "
+        "faster than the discount rate pins its price to the floor: the reader warns."),
+    Key("markets.NAME.price_floor.base (growth form)", "number", "USD/t", "required",
+        "The price in `base_year`."),
+    Key("markets.NAME.price_floor.growth (growth form)", "number", "1/yr", "required",
+        "Real growth rate per year (0.05: 5 % a year)."),
+    Key("markets.NAME.price_floor.inflation (growth form)", "number", "1/yr", "0",
+        "Inflation per year, compounded with the growth (as a rule of 'growth plus inflation')."),
 ]
+
+
+def warn_fast_floors(scenario) -> None:
+    """Warn (:func:`warnings.warn`) for each banking market whose price floor grows faster than the
+    discount rate between two periods: with banking the price rises at the discount rate, so such a
+    floor ends up setting the whole price path."""
+    for n, mk in scenario.markets.items():
+        if mk.price_floor is None or not mk.banking:
+            continue
+        p = scenario.periods
+        for a, b in zip(p, p[1:], strict=False):
+            fa, fb = mk.price_floor[a], mk.price_floor[b]
+            if fa > 0 and (fb / fa) ** (1 / (b - a)) - 1 > scenario.discount_rate + 1e-9:
+                rate = (fb / fa) ** (1 / (b - a)) - 1
+                warnings.warn(f"{scenario.source}: markets.{n}.price_floor grows {rate:.2%}/yr from {a} to {b}, "
+                              f"faster than the discount rate {scenario.discount_rate:.2%}: with banking the "
+                              "price path is pinned to the floor", UserWarning, stacklevel=3)
+                break
 
 
 def read(r, mp: str, mraw: Raw, periods: tuple) -> dict:
     """The price-control fields of a Market."""
-    floor = r.optional_per_period(mraw, "price_floor", mp, periods, minimum=0.0)
-    ceiling = r.optional_per_period(mraw, "price_ceiling", mp, periods, minimum=0.0)
+    floor = r.optional_price_path(mraw, "price_floor", mp, periods)
+    ceiling = r.optional_price_path(mraw, "price_ceiling", mp, periods)
     if floor is not None and ceiling is not None:
         for t in periods:
             if floor[t] > ceiling[t]:
@@ -54,7 +86,7 @@ def read(r, mp: str, mraw: Raw, periods: tuple) -> dict:
         cp = f"{mp}.cost_containment_reserve"
         ccr = r.mapping(mraw["cost_containment_reserve"], cp, allowed=allowed(KEYS, "markets.NAME.cost_containment_reserve"),
                         required=("trigger", "volume"))
-        trigger = r.per_period(ccr["trigger"], f"{cp}.trigger", periods, 0.0)
+        trigger = r.price_path(ccr["trigger"], f"{cp}.trigger", periods)
         volume = r.per_period(ccr["volume"], f"{cp}.volume", periods, 0.0)
     unsold = r.choice(mraw.get("unsold", "cancel"), f"{mp}.unsold", ("cancel", "return"))
     if mraw.get("unsold") is not None and floor is None:

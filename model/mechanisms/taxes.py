@@ -13,7 +13,7 @@ from ..spec import Raw
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
 
 KEYS = [
-    Key('markets.NAME.tax', 'number or {year: number}', 'USD/t', 'none',
+    Key('markets.NAME.tax', 'number, {year: number} or growth form', 'USD/t', 'none',
         'Carbon tax on covered emissions. Alone it makes a tax market (no cap, cannot be linked); '
         'with a cap it adds to the permit price.'),
 ]
@@ -21,7 +21,7 @@ KEYS = [
 
 def read(r, mp: str, mraw: Raw, periods: tuple) -> dict[int, float] | None:
     """The tax per period (None when absent)."""
-    return r.optional_per_period(mraw, "tax", mp, periods, minimum=0.0)
+    return r.optional_price_path(mraw, "tax", mp, periods)
 
 
 def variables(m, ctx) -> None:
