@@ -395,6 +395,7 @@ class _Fast:
 
     def _start(self) -> None:
         import highspy
+        from pyomo.common.tee import capture_output
 
         from .solver import highs_from_arrays, highs_options
 
@@ -404,7 +405,8 @@ class _Fast:
         self.q_rows = np.array([k[0] for k in self.q_keys], int)
         self.q_cols = np.array([k[1] for k in self.q_keys], int)
         self.a_rows, self.a_cols = ar, ac
-        h = highspy.Highs()
+        with capture_output(capture_fd=True):  # HiGHS prints a banner when made
+            h = highspy.Highs()
         highs_options(h, len(self.c0.col_keys), self.time_limit)
         h.passModel(highs_from_arrays(len(self.c0.col_keys), p["cost"], p["col_lo"], p["col_hi"], p["row_lo"],
                                       p["row_hi"], ar, ac, p["a"], self.q_rows, self.q_cols, p["q"]))
