@@ -113,9 +113,10 @@ def test_monte_carlo_gains_match_closed_form():
     """Gain from linking two linear markets = (p_A - p_B)^2 / (2 (s_A + s_B)), p the autarky prices."""
     sc = model.load_scenario(model.scenario_path("two_linear.yaml"))
     alone = model.autarky(sc)
+    # the appendix "Sweeps and Monte Carlo": 1,000 draws, seed 1
     unc = {"jurisdictions.A.mac.slope": {"distribution": "lognormal", "median": 0.2, "sigma": 0.5},
            "jurisdictions.B.mac.slope": {"distribution": "lognormal", "median": 0.05, "sigma": 0.5}}
-    variants = monte_carlo(unc, 40, seed=1)
+    variants = monte_carlo(unc, 1000, seed=1)
     linked, apart = sweep(sc, variants), sweep(alone, variants)
     assert all(linked.fast) and all(apart.fast)
     cost = lambda s: s.frame.groupby("variant")["abatement_cost_musd"].sum().to_numpy()  # noqa: E731
