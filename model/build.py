@@ -113,15 +113,17 @@ class Build:
         return [(n, t) for n, mk in self.capped().items() if pred(mk) for t in self.scenario.periods]
 
 
-def build_model(scenario: Scenario, segs: Segments, inputs: Inputs = Inputs()) -> tuple[pyo.ConcreteModel, Build]:
+def build_model(scenario: Scenario, segs: Segments, inputs: Inputs = Inputs(),
+                scale: float | None = None) -> tuple[pyo.ConcreteModel, Build]:
     """Assemble the Pyomo model of ``scenario`` with the given inputs.
 
     Returns the model and its :class:`Build` context. The model's ``other_cost`` expression is the
-    objective without the convex curves; ``cost`` is the objective.
+    objective without the convex curves; ``cost`` is the objective. ``scale`` (Mt per model unit)
+    defaults to :func:`quantity_scale`; a sweep (:mod:`model.sweep`) fixes it to its base's.
     """
     from .mechanisms import CATALOGUE, abatement
 
-    ctx = Build(scenario, segs, inputs, scale=quantity_scale(segs),
+    ctx = Build(scenario, segs, inputs, scale=quantity_scale(segs) if scale is None else scale,
                 weight={t: scenario.discount_factor(t) * scenario.years(t) for t in scenario.periods})
     m = pyo.ConcreteModel(name=scenario.name)
     for mechanism in CATALOGUE:

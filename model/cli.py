@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
                            description="Validate a scenario file: exit 0 and print a one-line summary "
                                        "when it is well-formed, exit 2 with the faulty field when not.")
     check.add_argument("file", help="scenario file (YAML)")
+    _sweep_parser(sub)
     return parser
 
 
@@ -123,6 +124,8 @@ def main(argv=None) -> int:
 
 def _main(argv=None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "sweep":
+        return sweep_main(args)
     try:
         try:
             scenario = load_scenario(args.file)
@@ -167,4 +170,95 @@ def _main(argv=None) -> int:
             print(f"error: cannot write results to {args.out}: {exc}", file=sys.stderr)
             return 2
         print("\nWrote " + ", ".join(str(p) for p in paths))
+    return 0
+
+
+def _sweep_parser(sub) -> None:
+    sweep = sub.add_parser("sweep", help="solve a scenario for many variants (grids or Monte Carlo samples)",
+                           description="Solve a scenario for a grid of values (--vary, several give every "
+                                       "combination) or for Monte Carlo samples (--samples with --uncertainty), "
+                                       "print a summary and write sweep.csv (one row per variant, market and "
+                                       "period) to --out. See model.sweep.")
+    sweep.add_argument("file", help="scenario file (YAML)")
+    sweep.add_argument("--vary", action="append", default=[], metavar="PATH=START:STOP:N",
+                       help="a dotted path and N evenly spaced values, e.g. markets.EU_ETS.cap=1000:1500:51")
+    sweep.add_argument("--samples", type=int, metavar="N", help="Monte Carlo: draw N variants")
+    sweep.add_argument("--seed", type=int, default=0, help="Monte Carlo seed (default 0)")
+    sweep.add_argument("--uncertainty", metavar="FILE",
+                       help="YAML file with an 'uncertainty' section: path -> {distribution: lognormal, median, "
+                            "sigma} | {normal, mean, sd} | {uniform, low, high} (default: the scenario file's "
+                            "own 'uncertainty' section is not read; give the file)")
+    sweep.add_argument("--out", metavar="DIR", help="directory for sweep.csv (default: print only)")
+    sweep.add_argument("--workers", type=int, default=0, help="processes to spread the variants over (default: 1)")
+    sweep.add_argument("--rebuild", action="store_true", help="rebuild every variant (no fast path)")
+    sweep.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sweep.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS",
+                       help="limit on each HiGHS solve (default 60 s)")
+
+
+def _grid(text: str) -> list[dict]:
+    from .sweep import grid
+
+    path, sep, spec = text.partition("=")
+    parts = spec.split(":")
+    if not sep or not path or len(parts) != 3:
+        raise ValueError(f"--vary {text}: expected PATH=START:STOP:N")
+    return grid(path, float(parts[0]), float(parts[1]), int(parts[2]))
+
+
+def sweep_main(args) -> int:
+    """``python -m model sweep``: exit codes as ``run``."""
+    from pathlib import Path
+
+    from .sweep import load_uncertainty, monte_carlo, product, sweep
+
+    try:
+        variants = product(*(_grid(v) for v in args.vary)) if args.vary else []
+        if args.samples:
+            if not args.uncertainty:
+                raise ValueError("--samples needs --uncertainty FILE")
+            draws = monte_carlo(load_uncertainty(args.uncertainty), args.samples, args.seed)
+            variants = ([{**a, **b} for a in variants for b in draws] if variants else draws)
+        if not variants:
+            raise ValueError("nothing to sweep: give --vary or --samples")
+    except (ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ScenarioError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    try:
+        scenario = load_scenario(args.file)
+        if args.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(args.workers) as pool:
+                result = sweep(scenario, variants, executor=pool, fast=not args.rebuild,
+                               progress=False if args.no_progress else None, time_limit=args.time_limit)
+        else:
+            result = sweep(scenario, variants, fast=not args.rebuild, progress=False if args.no_progress else None,
+                           time_limit=args.time_limit)
+    except InfeasibleError as exc:
+        print(f"infeasible: {exc.one_line()}", file=sys.stderr)
+        return 3
+    except (ScenarioError, KeyError) as exc:
+        print(f"error: {exc.one_line() if isinstance(exc, ScenarioError) else exc}", file=sys.stderr)
+        return 2
+    except SolveError as exc:
+        print(f"solver error: {args.file}: {exc}", file=sys.stderr)
+        return 4
+    frame = result.frame
+    print(f"{len(variants)} variants of '{scenario.name}' in {result.seconds:.2f} s "
+          f"({sum(result.fast)} on the fast path)")
+    print(frame.groupby(["market", "period"])["price_usd_per_t"].describe()[["mean", "min", "max"]]
+          .to_string(float_format=lambda x: f"{x:.4g}"))
+    if args.out:
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+            target = Path(args.out) / "sweep.csv"
+            frame.to_csv(target, index=False)
+        except OSError as exc:
+            print(f"error: cannot write results to {args.out}: {exc}", file=sys.stderr)
+            return 2
+        print(f"\nWrote {target}")
     return 0

@@ -200,7 +200,11 @@ def _dual(duals, con) -> float:
 
 def _solve_once(m, ctx, time_limit: float = TIME_LIMIT) -> _Raw:
     """Solve the model with HiGHS and read its numbers (:class:`_Raw`)."""
-    duals = _run_highs(m, ctx.scenario, time_limit)
+    return _read(m, ctx, _run_highs(m, ctx.scenario, time_limit))
+
+
+def _read(m, ctx, duals: dict) -> _Raw:
+    """The numbers of a solved model (values loaded into its variables; duals by row)."""
     S = ctx.scale
     values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
               for index, value in comp.extract_values().items()}
@@ -450,3 +454,112 @@ def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: 
     )
 
 
+
+
+# --- The model as arrays, for HiGHS in one call (used by model.sweep) ----------------------------
+
+
+@dataclass
+class Compiled:
+    """A built model as arrays: minimise ``cost @ x + x' Q x / 2`` subject to ``row_lo <= A x <= row_hi``
+    and ``col_lo <= x <= col_hi``; columns and rows keyed by (component name, index).
+
+    ``a`` maps (row, column) positions to coefficients, ``q`` (i, j) with i >= j to the lower
+    triangle of Q. ``cols`` and ``rows`` are the Pyomo components in column and row order.
+    """
+
+    cols: list
+    rows: list
+    col_keys: list
+    row_keys: list
+    cost: dict
+    col_lo: list
+    col_hi: list
+    row_lo: list
+    row_hi: list
+    a: dict
+    q: dict
+
+
+def compile_model(m) -> Compiled:
+    """The Pyomo model ``m`` (linear rows, objective at most quadratic) as :class:`Compiled`."""
+    from pyomo.repn import generate_standard_repn
+
+    inf = float("inf")
+    cols = list(m.component_data_objects(pyo.Var, descend_into=True))
+    where = {id(v): k for k, v in enumerate(cols)}
+    col_lo = [v.value if v.fixed else (-inf if v.lb is None else v.lb) for v in cols]
+    col_hi = [v.value if v.fixed else (inf if v.ub is None else v.ub) for v in cols]
+    rows, row_lo, row_hi, a = [], [], [], {}
+    for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True):
+        repn = generate_standard_repn(con.body, quadratic=False)
+        if repn.nonlinear_expr is not None:
+            raise SolveError(f"row {con.name} is not linear")
+        r = len(rows)
+        rows.append(con)
+        const = repn.constant
+        row_lo.append(-inf if con.lower is None else pyo.value(con.lower) - const)
+        row_hi.append(inf if con.upper is None else pyo.value(con.upper) - const)
+        for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+            key = (r, where[id(v)])
+            a[key] = a.get(key, 0.0) + c
+    obj = next(m.component_data_objects(pyo.Objective, active=True))
+    repn = generate_standard_repn(obj.expr, quadratic=True)
+    cost = {}
+    for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
+        cost[where[id(v)]] = cost.get(where[id(v)], 0.0) + c
+    q = {}
+    for (v1, v2), c in zip(repn.quadratic_vars, repn.quadratic_coefs, strict=True):
+        i, j = where[id(v1)], where[id(v2)]
+        key = (max(i, j), min(i, j))
+        q[key] = q.get(key, 0.0) + (2 * c if i == j else c)
+
+    def name(comp):
+        return (comp.parent_component().name, comp.index())
+
+    return Compiled(cols, rows, [name(v) for v in cols], [name(c) for c in rows], cost, col_lo, col_hi,
+                    row_lo, row_hi, a, q)
+
+
+def highs_options(h, n_vars: int, time_limit: float = TIME_LIMIT) -> None:
+    """Set :data:`HIGHS_OPTIONS` (and the limits of :func:`_run_highs`) on a highspy instance."""
+    for key, value in dict(HIGHS_OPTIONS, time_limit=float(time_limit),
+                           qp_iteration_limit=max(10_000, 20 * n_vars)).items():
+        h.setOptionValue(key, value)
+
+
+def highs_from_arrays(n_col, cost, col_lo, col_hi, row_lo, row_hi, a_rows, a_cols, a_vals, q_rows, q_cols, q_vals):
+    """A highspy model from arrays (A by coordinates; Q's lower triangle by coordinates)."""
+    import highspy
+    import numpy as np
+
+    lp = highspy.HighsLp()
+    lp.num_col_, lp.num_row_ = n_col, len(row_lo)
+    lp.col_cost_ = np.asarray(cost, float)
+    lp.col_lower_, lp.col_upper_ = np.asarray(col_lo, float), np.asarray(col_hi, float)
+    lp.row_lower_, lp.row_upper_ = np.asarray(row_lo, float), np.asarray(row_hi, float)
+    order = np.lexsort((a_rows, a_cols))
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = np.searchsorted(np.asarray(a_cols)[order], np.arange(n_col + 1)).astype(np.int32)
+    lp.a_matrix_.index_ = np.asarray(a_rows, np.int32)[order]
+    lp.a_matrix_.value_ = np.asarray(a_vals, float)[order]
+    model = highspy.HighsModel()
+    model.lp_ = lp
+    if len(q_vals):
+        model.hessian_ = hessian(n_col, q_rows, q_cols, q_vals)
+    return model
+
+
+def hessian(n_col, q_rows, q_cols, q_vals):
+    """A HighsHessian (lower triangle, by columns) from coordinates."""
+    import highspy
+    import numpy as np
+
+    order = np.lexsort((q_rows, q_cols))
+    hs = highspy.HighsHessian()
+    hs.dim_ = n_col
+    hs.format_ = highspy.HessianFormat.kTriangular
+    hs.start_ = np.searchsorted(np.asarray(q_cols)[order], np.arange(n_col + 1)).astype(np.int32)
+    hs.index_ = np.asarray(q_rows, np.int32)[order]
+    hs.value_ = np.asarray(q_vals, float)[order]
+    return hs

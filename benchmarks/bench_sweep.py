@@ -1,0 +1,72 @@
+"""Benchmark: a sweep of cap variants of a 10-market, 50-jurisdiction scenario.
+
+The fast path of ``model.sweep`` (one live HiGHS instance, only the changed numbers rewritten,
+warm re-solves) against calling ``model.solve`` on each rebuilt scenario (timed on a subset of
+the variants; the prices of that subset are compared to 1e-9). Prints the time per variant of
+both and their ratio.
+Run: ``python benchmarks/bench_sweep.py [N_VARIANTS] [N_REBUILT]``.
+"""
+
+import sys
+import time
+
+import numpy as np
+
+import model
+from model.edit import with_paths
+from model.sweep import sweep
+
+
+def scenario(n=50, markets=10, seed=3, steps_only=False):
+    """Linear and step MACs (only steps: an LP), every other pair of markets linked (as tests/test_sweep.py)."""
+    rng = np.random.default_rng(seed)
+    jur, mk = {}, {f"M{m}": {"members": [], "cap": 0.0} for m in range(markets)}
+    for i in range(n):
+        bau = float(rng.uniform(10, 200))
+        if i % 2 or steps_only:
+            costs = np.sort(rng.uniform(1, 300, 8))
+            mac = {"type": "steps", "steps": [{"quantity": bau / 8, "cost": float(c)} for c in costs]}
+        else:
+            mac = {"type": "linear", "slope": float(rng.uniform(0.5, 5))}
+        jur[f"J{i}"] = {"bau": bau, "mac": mac}
+        m = mk[f"M{i % markets}"]
+        m["members"].append(f"J{i}")
+        m["cap"] += round(bau * float(rng.uniform(0.7, 0.95)), 3)
+    links = [[f"M{m}", f"M{m + 1}"] for m in range(0, markets - 1, 2)]
+    return {"name": "sweep benchmark", "jurisdictions": jur, "markets": mk, "links": links}
+
+
+def main():
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    rebuilt = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    for steps_only in (True, False):
+        run(n, rebuilt, steps_only)
+
+
+def run(n, rebuilt, steps_only):
+    sc = model.load_scenario(scenario(steps_only=steps_only))
+    cap = sc.raw["markets"]["M0"]["cap"]
+    variants = [{"markets.M0.cap": float(c)} for c in np.linspace(0.8 * cap, 1.0 * cap, n)]
+    t0 = time.perf_counter()
+    fast = sweep(sc, variants, progress=False)
+    t_fast = (time.perf_counter() - t0) / n
+    subset = variants[:: max(1, n // rebuilt)][:rebuilt]
+    t0 = time.perf_counter()
+    slow = [model.solve(with_paths(sc, v)) for v in subset]
+    t_slow = (time.perf_counter() - t0) / len(subset)
+    worst = 0.0
+    for v, res in zip(subset, slow, strict=True):
+        i = variants.index(v)
+        got = fast.frame[fast.frame["variant"] == i].set_index("market")["price_usd_per_t"]
+        for mk in sc.markets:
+            p = res.price(mk)
+            worst = max(worst, abs(got[mk] - p) / max(1.0, abs(p)))
+    kind = "step MACs only (an LP)" if steps_only else "half linear MACs (a QP), half steps"
+    print(f"sweep of {n} cap variants, 10 markets x 50 jurisdictions, {kind} ({sum(fast.fast)} on the fast path)")
+    print(f"fast path: {1e3 * t_fast:.2f} ms/variant; model.solve on rebuilt scenarios: {1e3 * t_slow:.1f} "
+          f"ms/variant ({len(subset)} timed); ratio {t_slow / t_fast:.1f}x; largest relative price "
+          f"difference {worst:.2e}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Sweeps and Monte Carlo (model.sweep): the fast path against the rebuild, a process pool against
+the serial run, the gains from linking against their closed form, the command line."""
+
+from concurrent.futures import ProcessPoolExecutor
+
+import numpy as np
+import pytest
+
+import model
+from model import cli
+from model.sweep import grid, load_uncertainty, monte_carlo, product, sweep
+
+
+def big(n=50, markets=10, seed=3, periods=(2030,), banking=False):
+    """A 10-market, 50-jurisdiction scenario: linear and step MACs, every other pair linked."""
+    rng = np.random.default_rng(seed)
+    jur, mk = {}, {f"M{m}": {"members": [], "cap": 0.0} for m in range(markets)}
+    for i in range(n):
+        bau = float(rng.uniform(10, 200))
+        if i % 2:
+            costs = np.sort(rng.uniform(1, 300, 8))
+            mac = {"type": "steps", "steps": [{"quantity": bau / 8, "cost": float(c)} for c in costs]}
+        else:
+            mac = {"type": "linear", "slope": float(rng.uniform(0.5, 5))}
+        jur[f"J{i}"] = {"bau": bau, "mac": mac}
+        m = mk[f"M{i % markets}"]
+        m["members"].append(f"J{i}")
+        m["cap"] += round(bau * float(rng.uniform(0.7, 0.95)), 3)
+    links = [[f"M{m}", f"M{m + 1}"] for m in range(0, markets - 1, 2)]
+    raw = {"name": "sweep test", "jurisdictions": jur, "markets": mk, "links": links}
+    if len(periods) > 1:
+        raw["periods"] = list(periods)
+        raw["discount_rate"] = 0.03
+        for m in mk.values():
+            m["banking"] = banking
+    return model.load_scenario(raw)
+
+
+def same(a, b, tol=1e-9):
+    pa, pb = a.frame["price_usd_per_t"].to_numpy(), b.frame["price_usd_per_t"].to_numpy()
+    assert np.array_equal(np.isnan(pa), np.isnan(pb))
+    ok = ~np.isnan(pa)
+    assert np.max(np.abs(pa[ok] - pb[ok]) / np.maximum(1.0, np.abs(pb[ok])), initial=0.0) <= tol
+    for col in ("emissions_mt", "abatement_cost_musd"):
+        x, y = a.frame[col].to_numpy(), b.frame[col].to_numpy()
+        assert np.max(np.abs(x - y) / np.maximum(1.0, np.abs(y))) <= 1e-7
+
+
+def test_cap_grid_fast_equals_rebuild():
+    sc = model.load_scenario(model.scenario_path("two_linear.yaml"))
+    variants = grid("markets.A_ETS.cap", 700, 900, 11)
+    fast, slow = sweep(sc, variants), sweep(sc, variants, fast=False)
+    assert all(fast.fast) and not any(slow.fast)
+    same(fast, slow)
+    # the linked price has a closed form: p = (A_A + A_B) / (1/s_A + 1/s_B)
+    p = fast.frame.query("market == 'A_ETS'")["price_usd_per_t"].to_numpy()
+    required = 1000 - np.linspace(700, 900, 11) + 200
+    assert np.allclose(p, required / (1 / 0.2 + 1 / 0.05), rtol=1e-9)
+
+
+def test_big_scenario_many_paths_fast_equals_rebuild():
+    sc = big()
+    caps = {f"markets.M{m}.cap": sc.raw["markets"][f"M{m}"]["cap"] for m in range(10)}
+    rng = np.random.default_rng(0)
+    variants = [{p: v * float(rng.uniform(0.9, 1.05)) for p, v in caps.items()} for _ in range(12)]
+    variants += [{"jurisdictions.J0.mac.slope": s, "markets.M3.cap": c}
+                 for s, c in zip(rng.uniform(0.5, 5, 5), rng.uniform(300, 400, 5), strict=True)]
+    fast, slow = sweep(sc, variants), sweep(sc, variants, fast=False)
+    assert all(fast.fast)
+    same(fast, slow)
+
+
+def test_multi_period_banking_fast_equals_rebuild():
+    sc = big(n=20, markets=4, periods=(2030, 2031, 2032), banking=True)
+    variants = grid("markets.M0.cap", 0.9 * sc.raw["markets"]["M0"]["cap"], sc.raw["markets"]["M0"]["cap"], 6)
+    fast, slow = sweep(sc, variants), sweep(sc, variants, fast=False)
+    assert all(fast.fast)
+    same(fast, slow)
+
+
+def test_structure_and_convex_curves_fall_back():
+    sc = model.load_scenario(model.scenario_path("two_linear.yaml"))
+    out = sweep(sc, [{"links": []}, {"links": [["A_ETS", "B_ETS"]]}])  # not numbers: rebuilt
+    assert out.fast == [False, False]
+    assert out.frame.query("variant == 0 and market == 'A_ETS'")["price_usd_per_t"].iloc[0] == pytest.approx(40)
+    convex = model.load_scenario(model.scenario_path("two_markets.yaml"))
+    first = next(iter(convex.raw["markets"]))
+    variants = grid(f"markets.{first}.cap", 0.95 * convex.raw["markets"][first]["cap"],
+                    convex.raw["markets"][first]["cap"], 2)
+    out = sweep(convex, variants)
+    assert out.fast == [False, False]
+    same(out, sweep(convex, variants, fast=False))
+
+
+def test_process_pool_equals_serial():
+    sc = big(n=20, markets=4)
+    variants = grid("markets.M1.cap", 0.9 * sc.raw["markets"]["M1"]["cap"], sc.raw["markets"]["M1"]["cap"], 8)
+    serial = sweep(sc, variants)
+    with ProcessPoolExecutor(2) as pool:
+        parallel = sweep(sc, variants, executor=pool, chunks=3)
+    same(serial, parallel, tol=1e-12)
+    assert list(serial.frame["variant"]) == list(parallel.frame["variant"])
+
+
+def test_results_on_demand_match_solve():
+    sc = model.load_scenario(model.scenario_path("two_linear.yaml"))
+    s = sweep(sc, grid("markets.A_ETS.cap", 750, 850, 3))
+    direct = model.solve(model.edit.with_paths(sc, {"markets.A_ETS.cap": 850.0}))
+    assert s.results(2).price("A_ETS") == pytest.approx(direct.price("A_ETS"), rel=1e-9)
+
+
+def test_monte_carlo_gains_match_closed_form():
+    """Gain from linking two linear markets = (p_A - p_B)^2 / (2 (s_A + s_B)), p the autarky prices."""
+    sc = model.load_scenario(model.scenario_path("two_linear.yaml"))
+    alone = model.autarky(sc)
+    # the appendix "Sweeps and Monte Carlo": 1,000 draws, seed 1
+    unc = {"jurisdictions.A.mac.slope": {"distribution": "lognormal", "median": 0.2, "sigma": 0.5},
+           "jurisdictions.B.mac.slope": {"distribution": "lognormal", "median": 0.05, "sigma": 0.5}}
+    variants = monte_carlo(unc, 1000, seed=1)
+    linked, apart = sweep(sc, variants), sweep(alone, variants)
+    assert all(linked.fast) and all(apart.fast)
+    cost = lambda s: s.frame.groupby("variant")["abatement_cost_musd"].sum().to_numpy()  # noqa: E731
+    gain = cost(apart) - cost(linked)
+    sa = np.array([v["jurisdictions.A.mac.slope"] for v in variants])
+    sb = np.array([v["jurisdictions.B.mac.slope"] for v in variants])
+    pa, pb = sa * 200, sb * 200
+    assert np.allclose(gain, (pa - pb) ** 2 / (2 * (sa + sb)), rtol=1e-9)
+
+
+def test_uncertainty_file_and_product(tmp_path):
+    f = tmp_path / "u.yaml"
+    f.write_text("uncertainty:\n  markets.A_ETS.cap: {distribution: uniform, low: 750, high: 850}\n")
+    spec = load_uncertainty(f)
+    draws = monte_carlo(spec, 5, seed=2)
+    assert draws == monte_carlo(spec, 5, seed=2)
+    assert all(750 <= d["markets.A_ETS.cap"] <= 850 for d in draws)
+    f.write_text("uncertainty:\n  markets.A_ETS.cap: {distribution: beta, a: 1}\n")
+    with pytest.raises(model.ScenarioError):
+        load_uncertainty(f)
+    assert len(product(grid("a", 0, 1, 3), grid("b", 0, 1, 2))) == 6
+
+
+def test_cli_sweep(tmp_path, capsys):
+    path = model.scenario_path("two_linear.yaml")
+    assert cli.main(["sweep", str(path), "--vary", "markets.A_ETS.cap=700:900:5", "--out", str(tmp_path)]) == 0
+    import pandas as pd
+    frame = pd.read_csv(tmp_path / "sweep.csv")
+    assert sorted(frame["variant"].unique()) == list(range(5))
+    unc = tmp_path / "u.yaml"
+    unc.write_text("uncertainty:\n  jurisdictions.A.mac.slope: {distribution: lognormal, median: 0.2, sigma: 0.3}\n")
+    assert cli.main(["sweep", str(path), "--samples", "7", "--seed", "4", "--uncertainty", str(unc),
+                     "--out", str(tmp_path / "mc")]) == 0
+    assert pd.read_csv(tmp_path / "mc" / "sweep.csv")["variant"].nunique() == 7
+    assert cli.main(["sweep", str(path), "--vary", "markets.A_ETS.cap=700"]) == 2
