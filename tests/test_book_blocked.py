@@ -70,6 +70,13 @@ def test_exchange_rate_discount(runs):
     assert _global(runs["exchange_rate"]) == pytest.approx(expected, rel=1e-9)
 
 
+def test_discount_that_restores_integrity():
+    hot = B["cap"] - B["bau"]
+    rho = (REQ_A - hot * B["slope"] / A["slope"]) / (REQ_A + hot)
+    res = model.solve(blocked.remedies(exchange_rate=rho)["exchange_rate"])
+    assert _global(res) == pytest.approx(A["cap"] + B["bau"], rel=1e-9)
+
+
 def test_price_floor_holds_the_common_price(runs):
     floor = 20.0
     assert runs["price_floor"].price("A_ETS") == pytest.approx(floor, rel=1e-6)
