@@ -53,6 +53,11 @@ KEYS = [
         'Marginal abatement cost curve. Abatement q is bounded by 0 <= q <= BAU.', REQUIRED),
     Key('jurisdictions.NAME.description', 'string', '', 'empty',
         'Free text.', ""),
+    Key('jurisdictions.NAME.damage', 'number or {marginal: number, slope: number}', 'USD/t; USD/t per Mt', 'none (0)',
+        "What a tonne of global emissions costs this jurisdiction (climate damage, or the value it puts "
+        "on the climate): a number is a constant marginal damage in USD per tonne; `{marginal, slope}` "
+        "a linear marginal damage, `marginal + slope x G` at global emissions G (Mt/yr). Used only by "
+        "the cap-setting game of `model.strategic`; the least-cost solve ignores it."),
     Key('markets', 'mapping', '', 'empty (no caps)',
         'Emissions trading systems, carbon taxes, or national caps (e.g. NDCs), by name.'),
     Key('markets.NAME.description', 'string', '', 'empty',
@@ -452,8 +457,20 @@ def _read_jurisdictions(r: Reader, raw, periods: tuple) -> dict[str, Jurisdictio
         r.mapping(jraw, jp, allowed=allowed(SCHEMA, "jurisdictions.NAME"), required=("bau", "mac"))
         jbau = r.per_period(jraw["bau"], f"{jp}.bau", periods, 0.0)
         mac = read_mac(r, jraw["mac"], f"{jp}.mac")
-        out[jname] = Jurisdiction(jname, jbau, mac, r.string(jraw.get("description", ""), f"{jp}.description"))
+        out[jname] = Jurisdiction(jname, jbau, mac, r.string(jraw.get("description", ""), f"{jp}.description"),
+                                  *_read_damage(r, jraw.get("damage"), f"{jp}.damage"))
     return out
+
+
+def _read_damage(r: Reader, value, path: str) -> tuple[float, float]:
+    """``jurisdictions.NAME.damage``: (marginal damage at zero, its slope per Mt); (0, 0) if absent."""
+    if value is None:
+        return 0.0, 0.0
+    if isinstance(value, dict):
+        r.mapping(value, path, allowed={"marginal", "slope"}, required=("marginal",))
+        return (r.number(value["marginal"], f"{path}.marginal", minimum=0.0),
+                r.number(value.get("slope", 0.0), f"{path}.slope", minimum=0.0))
+    return r.number(value, path, minimum=0.0), 0.0
 
 
 #: Keys of a market that need a cap (a pure tax market has no allowances).

@@ -71,6 +71,8 @@ class Jurisdiction:
     bau: dict[int, float]  # period -> MtCO2e/yr
     mac: MAC
     description: str = ""
+    damage: float = 0.0  # USD per t of global emissions (marginal damage at zero emissions)
+    damage_slope: float = 0.0  # USD/t per Mt: marginal damage rises by this per Mt of global emissions
 
 
 @dataclass(frozen=True)
