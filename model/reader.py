@@ -23,7 +23,7 @@ from . import mac as curves
 from .errors import ScenarioError
 from .keys import REQUIRED, Key, allowed, default
 from .mac import is_finite_number, read_mac
-from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, links, msr, price_controls, taxes
+from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, links, msr, price_controls, removals, taxes
 from .spec import DEFAULT_PERIOD, Jurisdiction, Market, Scenario
 
 __all__ = ["load_scenario", "read", "Reader", "SCHEMA", "KEYS"]
@@ -425,7 +425,8 @@ def _read_jurisdictions(r: Reader, raw, periods: tuple) -> dict[str, Jurisdictio
         r.mapping(jraw, jp, allowed=allowed(SCHEMA, "jurisdictions.NAME"), required=("bau", "mac"))
         jbau = r.per_period(jraw["bau"], f"{jp}.bau", periods, 0.0)
         mac = read_mac(r, jraw["mac"], f"{jp}.mac")
-        out[jname] = Jurisdiction(jname, jbau, mac, r.string(jraw.get("description", ""), f"{jp}.description"))
+        out[jname] = Jurisdiction(jname, jbau, mac, r.string(jraw.get("description", ""), f"{jp}.description"),
+                                  removals=removals.read(r, jp, jraw, periods))
     return out
 
 

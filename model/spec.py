@@ -71,6 +71,7 @@ class Jurisdiction:
     bau: dict[int, float]  # period -> MtCO2e/yr
     mac: MAC
     description: str = ""
+    removals: dict | None = None  # {"slope": USD/t per Mt/yr, "max": {period: Mt/yr}} (mechanisms.removals)
 
 
 @dataclass(frozen=True)
