@@ -23,7 +23,7 @@ from . import mac as curves
 from .errors import ScenarioError
 from .keys import REQUIRED, Key, allowed, default
 from .mac import is_finite_number, read_mac
-from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, links, msr, price_controls, taxes
+from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, links, msr, price_controls, removals, taxes
 from .spec import DEFAULT_PERIOD, Jurisdiction, Market, Scenario
 
 __all__ = ["load_scenario", "read", "Reader", "SCHEMA", "KEYS"]
@@ -458,7 +458,8 @@ def _read_jurisdictions(r: Reader, raw, periods: tuple) -> dict[str, Jurisdictio
         jbau = r.per_period(jraw["bau"], f"{jp}.bau", periods, 0.0)
         mac = read_mac(r, jraw["mac"], f"{jp}.mac")
         out[jname] = Jurisdiction(jname, jbau, mac, r.string(jraw.get("description", ""), f"{jp}.description"),
-                                  *_read_damage(r, jraw.get("damage"), f"{jp}.damage"))
+                                  *_read_damage(r, jraw.get("damage"), f"{jp}.damage"),
+                                  removals=removals.read(r, jp, jraw, periods))
     return out
 
 

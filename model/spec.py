@@ -73,6 +73,7 @@ class Jurisdiction:
     description: str = ""
     damage: float = 0.0  # USD per t of global emissions (marginal damage at zero emissions)
     damage_slope: float = 0.0  # USD/t per Mt: marginal damage rises by this per Mt of global emissions
+    removals: dict | None = None  # {"slope": USD/t per Mt/yr, "max": {period: Mt/yr}} (mechanisms.removals)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ PARENTS = {
     "markets.NAME.cost_containment_reserve": lambda raw: raw["markets"]["MA"].setdefault(
         "cost_containment_reserve", {"trigger": 50, "volume": 1}),
     "credits.NAME": lambda raw: raw["credits"]["C"],
+    "jurisdictions.NAME.removals": lambda raw: raw["jurisdictions"]["A"].setdefault("removals", {"slope": 1}),
     "links[i]": lambda raw: raw["links"][0],
 }
 

@@ -281,6 +281,44 @@ RESOURCES = [
      "fields": [num("temperature_c", "degC", "warming limit above 1850-1900", required=True, maximum=5),
                 num("likelihood_pct", "%", "likelihood of limiting warming to the level", required=True, maximum=100),
                 num("budget_gtco2_from_2020", "GtCO2", "remaining budget from 2020", required=True, maximum=10000), SRC]},
+    # --- chapter "A global cap and a just allocation" (book/chapters/global_budget.md) ---
+    {"name": "budget_regions", "path": "budget_regions.csv", "title": "Five world regions: SSP2 population, GDP and CO2 to 2100",
+     "description": "IMAGE 3.4 SSP2 Population, GDP|PPP and Emissions|CO2 (including land-use CO2) summed over the IMAGE "
+                    "regions of China, the United States, Europe (WEU+CEU), India and the rest of the world, 2020-2100 "
+                    "by decade (method: data/scripts/derive_budget_regions.py).",
+     "sources": [MIMOSA], "primaryKey": ["region", "year"],
+     "fields": [string("region", "region code", required=True, enum=["CHN", "USA", "EUR", "IND", "ROW"]),
+                string("name", "region name", required=True), integer("year", "year", "year", 2020, 2100),
+                num("population_m", "million", "population", required=True, maximum=20000),
+                num("gdp_ppp_busd2005", "billion USD2005 (PPP)", "GDP at purchasing power parity", required=True, maximum=1e6),
+                num("co2_bau_mt", "MtCO2/yr", "BAU CO2 including land-use CO2", minimum=None, required=True, maximum=200000),
+                SRC]},
+    {"name": "budget_history", "path": "budget_history.csv", "title": "Historical CO2 of the five regions by decade, 1850-2019",
+     "description": "Fossil and industry CO2 (OWID / Global Carbon Budget 2024 as compiled in MIMOSA's inputdata) summed "
+                    "over each decade and each region's IMAGE regions (method: data/scripts/derive_budget_regions.py).",
+     "sources": [MIMOSA], "primaryKey": ["region", "decade_start"],
+     "fields": [string("region", "region code", required=True, enum=["CHN", "USA", "EUR", "IND", "ROW"]),
+                integer("decade_start", "year", "first year of the decade", 1850, 2010),
+                num("co2_gt", "GtCO2", "emissions over the ten years", required=True, maximum=1000), SRC]},
+    {"name": "budget_mac", "path": "budget_mac.csv", "title": "MIMOSA power MAC of the five regions",
+     "description": "kappa of MAC(a) = kappa * gamma * a**beta aggregated exactly (same beta) over the IMAGE regions of "
+                    "each region, weights cumulative SSP2 BAU 2020-2090.",
+     "sources": [MIMOSA], "primaryKey": ["region"],
+     "fields": [string("region", "region code", required=True, enum=["CHN", "USA", "EUR", "IND", "ROW"]),
+                string("image_regions", "IMAGE regions joined by '+'", required=True),
+                num("kappa", "-", "regional multiplier", maximum=20, required=True),
+                string("calibration", "MIMOSA mac.csv column", required=True),
+                num("gamma_usd_per_t", "USD/t", "MAC at 100% abatement for kappa = 1 (USD2010)", required=True, maximum=10000),
+                num("beta", "-", "curvature", required=True, maximum=10), SRC]},
+    {"name": "declared_targets", "path": "declared_targets.csv", "title": "Declared peaks and neutrality years of the five regions",
+     "description": "Each region's declared peak year and net-zero (neutrality) year, or the assumption used where nothing is "
+                    "declared (declared = False). Source per row.",
+     "sources": [NDC], "primaryKey": ["region"],
+     "fields": [string("region", "region code", required=True, enum=["CHN", "USA", "EUR", "IND", "ROW"]),
+                integer("peak_year", "year", "year of the (declared or assumed) peak", 1990, 2100),
+                integer("neutrality_year", "year", "year of net-zero CO2 (declared or assumed)", 2030, 2100),
+                boolean("declared", "True if both years are the party's own declaration"),
+                string("note", "what is declared", required=True), SRC]},
     # --- chapter "CORSIA" (book/chapters/corsia.md) ---
     {"name": "corsia", "path": "corsia.csv", "title": "CORSIA and international aviation: sourced facts",
      "description": "International aviation CO2 (IEA), the CORSIA baseline rules, participation and coverage, "

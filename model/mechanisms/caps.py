@@ -49,8 +49,8 @@ KEYS = [
         "", "A rate-based cap: cap(t) = rate(t) * output(t), output given per period (exogenous)."),
     Key('markets.NAME.allocation', '`bau` or {member: number or {year: number}}', 'MtCO2e/yr', '`bau`',
         'How the cap is handed to members: `bau` shares it in proportion to covered BAU; a map gives '
-        "each member's allowances, which must add up to the cap. Changes who pays whom, not who "
-        'abates.', "bau"),
+        "each member's allowances, which must add up to the cap (a negative number is a debt: the member "
+        "buys its emissions and the debt). Changes who pays whom, not who abates.", "bau"),
 ]
 
 
@@ -129,7 +129,7 @@ def read_allocation(r, raw, path: str, members: tuple, cap: dict, bau: dict, per
     for m in members:
         if m not in raw:
             r.fail(path, f"gives no allowances to member '{m}' (give every member a value, 0 is allowed)")
-        for p, v in r.per_period(raw[m], f"{path}.{m}", periods).items():
+        for p, v in r.per_period(raw[m], f"{path}.{m}", periods, minimum=None).items():
             out[(m, p)] = v
     for p in periods:
         total = sum(out[(m, p)] for m in members)
