@@ -11,9 +11,11 @@ equal credits sold): for every non-empty set :math:`S` of restricted links of :m
 .. math:: \sum_{\ell \in S} F_{\ell t} \;\le\; \sum_{h \in H(S)} Q_{cht}
    \qquad (\text{dual } \mu_{St} \ge 0),
 
-with :math:`H(S)` the hosts in a group some link of :math:`S` accepts. The rows are linear, so
-the model stays a convex LP/QP; a programme may have at most :data:`MAX_RESTRICTED` restricted
-links (:math:`2^k - 1` rows each period). With one restricted link the single row says: the
+with :math:`H(S)` the hosts in a group some link of :math:`S` accepts. Only the largest
+:math:`S` for each :math:`H(S)` can bind, so the rows run over the non-empty sets of distinct
+eligibility lists, each with every link that has one of them. The rows are linear, so the model
+stays a convex LP/QP; a programme may have at most :data:`MAX_RESTRICTED` distinct lists
+(:math:`2^k - 1` rows each period). With one restricted link the single row says: the
 link carries no more than the eligible hosts issue. Its dual is the *eligibility premium*: the
 buyer behind the link pays the credit price plus :math:`\sum_{S \ni \ell}\mu_{St}` per credit,
 and an eligible host earns the credit price plus :math:`\sum_{S: h \in H(S)} \mu_{St}`; by
@@ -43,7 +45,7 @@ from ..keys import Key
 #: Rows whose duals this mechanism reports (none: premia are read off the prices).
 DUALS: tuple = ()
 
-#: Most restricted links one programme may sell through (the rows grow as 2^k - 1).
+#: Most distinct eligibility lists on one programme's links (the rows grow as 2^k - 1).
 MAX_RESTRICTED = 6
 
 KEYS = [
@@ -111,8 +113,9 @@ def check(r, jurisdictions: dict, markets: dict, credits: dict, links: list) -> 
                 r.fail(f"links[{i}].eligible[{k}]", f"no host of programme '{link.markets[0]}' is in group '{g}' "
                                                     "(give hosts `groups` under `jurisdictions`)")
     for c in credits:
-        if len(restricted(links, c)) > MAX_RESTRICTED:
-            r.fail("links", f"programme '{c}' sells through more than {MAX_RESTRICTED} links with `eligible`")
+        if len(classes(links, c)) > MAX_RESTRICTED:
+            r.fail("links", f"programme '{c}' sells through links with more than {MAX_RESTRICTED} different "
+                            "`eligible` lists")
     tags = {t for c in credits.values() for t in c.tags}
     for n, mk in markets.items():
         for tag in getattr(mk, "minimum_purchase", None) or {}:
@@ -123,6 +126,14 @@ def check(r, jurisdictions: dict, markets: dict, credits: dict, links: list) -> 
 def restricted(links, c: str) -> list[int]:
     """Indices of the links from programme ``c`` with an eligibility rule."""
     return [i for i, link in enumerate(links) if link.eligible is not None and link.markets[0] == c]
+
+
+def classes(links, c: str) -> list[tuple[int, ...]]:
+    """The restricted links of programme ``c`` grouped by their eligibility list."""
+    out: dict = {}
+    for i in restricted(links, c):
+        out.setdefault(frozenset(links[i].eligible), []).append(i)
+    return [tuple(v) for v in out.values()]
 
 
 def eligible_hosts(scenario, links_idx) -> list[str]:
@@ -140,10 +151,10 @@ def rows(m, ctx) -> None:
     sc = ctx.scenario
     elig = []
     for c in sc.credits:
-        R = restricted(sc.links, c)
+        R = classes(sc.links, c)
         for k in range(1, len(R) + 1):
             for S in itertools.combinations(R, k):
-                elig += [(c, S, t) for t in sc.periods]
+                elig += [(c, tuple(i for cls in S for i in cls), t) for t in sc.periods]
     keys = list(range(len(elig)))
 
     def eligible_row(_m, k):
