@@ -56,7 +56,7 @@ PAYMENT_COLUMNS = {
     "payer": ("", "who pays"),
     "payee": ("", "who is paid"),
     "item": ("", "what for: allowances, auction, reserve sales, shortfall units, tax, bank, units, "
-                 "transaction cost, quota rent, credits"),
+                 "transaction cost, quota rent, credits, eligibility premium"),
     "market": ("", "the market, programme or link the payment belongs to"),
     "quantity_mt": ("MtCO2e/yr", "units paid for"),
     "price_usd_per_t": ("USD/tCO2e", "price per unit"),
@@ -142,6 +142,9 @@ def payments(scenario, sol) -> pd.DataFrame:
             for h in c.hosts:
                 book.pay(t, exchange(c.name), h, "credits", c.name, sol.issued.get((h, c.name, t), 0.0),
                          _price(sol, c.name, t))
+                if any(link.eligible is not None and link.markets[0] == c.name for link in scenario.links):
+                    book.pay(t, exchange(c.name), h, "eligibility premium", c.name,
+                             sol.issued.get((h, c.name, t), 0.0), _host_premium(sol, c, h, t))
     for (i, a, b, t), flow in sol.flows.items():
         if flow > 0:
             _link_payments(book, scenario, sol, i, a, b, t, flow, covered)
@@ -198,11 +201,21 @@ def _link_payments(book: _Book, scenario, sol, i, a, b, t, flow, covered: dict[t
     cost = link.transaction_cost[t] if link.transaction_cost else 0.0
     book.pay(t, buyer, "transaction services", "transaction cost", label, flow, cost)
     rent = sol.quota_rent.get((i, b, t), 0.0)
+    if link.eligible is not None:  # the buyer's price less everything else it pays: the premium
+        premium = max(0.0, link.rate(a, b) * _price(sol, b, t) - _price(sol, a, t) - cost - rent)
+        book.pay(t, buyer, exchange(a), "eligibility premium", label, flow, premium)
     if link.quota_rent == "importer_government":
         holders = {government(j): s for j, s in _member_shares(scenario.markets[b], t, covered).items()}
     else:
         holders = {government(j): s for j, s in exporters.items()}
     book.split(t, buyer, holders, "quota rent", label, flow, rent)
+
+
+def _host_premium(sol, c, h, t) -> float:
+    """What an eligible host earns per credit above the credit price (USD/t): its price per
+    tonne abated times the additionality share, less the credit price (0 for others)."""
+    value = sol.segment_price.get((h, c.name, t), 0.0) * c.additionality[t]
+    return max(0.0, value - _price(sol, c.name, t))
 
 
 def parties(scenario, sol, pays: pd.DataFrame) -> pd.DataFrame:

@@ -23,7 +23,20 @@ from . import mac as curves
 from .errors import ScenarioError
 from .keys import REQUIRED, Key, allowed, default
 from .mac import is_finite_number, read_mac
-from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, links, msr, price_controls, removals, taxes
+from .mechanisms import (
+    CATALOGUE,
+    banking,
+    caps,
+    conduct,
+    coverage,
+    credits,
+    links,
+    msr,
+    preferences,
+    price_controls,
+    removals,
+    taxes,
+)
 from .spec import DEFAULT_PERIOD, Jurisdiction, Market, Scenario
 
 __all__ = ["load_scenario", "read", "Reader", "SCHEMA", "KEYS"]
@@ -437,6 +450,7 @@ def read(raw, name: str = "<dict>") -> Scenario:
         r.fail("links", f"must be a list of links such as [[EU_ETS, CH_ETS]] (got {_describe(raw_l)})")
     link_list = [links.read(r, i, link, markets, credit_programmes, periods) for i, link in enumerate(raw_l)]
     links.refuse_money_pumps(r, link_list)
+    preferences.check(r, jurisdictions, markets, credit_programmes, link_list)
     name_value = raw.get("name", Path(name).stem if name != "<dict>" else "scenario")
     scenario = Scenario(
         name=r.string(name_value, "name"), periods=periods, jurisdictions=jurisdictions, markets=markets,
@@ -459,7 +473,8 @@ def _read_jurisdictions(r: Reader, raw, periods: tuple) -> dict[str, Jurisdictio
         mac = read_mac(r, jraw["mac"], f"{jp}.mac")
         out[jname] = Jurisdiction(jname, jbau, mac, r.string(jraw.get("description", ""), f"{jp}.description"),
                                   *_read_damage(r, jraw.get("damage"), f"{jp}.damage"),
-                                  removals=removals.read(r, jp, jraw, periods))
+                                  removals=removals.read(r, jp, jraw, periods),
+                                  groups=preferences.read_groups(r, jraw, jp))
     return out
 
 
@@ -477,7 +492,7 @@ def _read_damage(r: Reader, value, path: str) -> tuple[float, float]:
 #: Keys of a market that need a cap (a pure tax market has no allowances).
 _CAP_ONLY = ("allocation", "banking", "bank_limit", "initial_bank", "borrowing", "borrow_limit", "price_floor",
              "price_ceiling", "cost_containment_reserve", "msr", "obligation", "penalty", "auction_share",
-             "unsold", "shortfall")
+             "unsold", "shortfall", "minimum_purchase")
 
 
 def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dict[str, Jurisdiction], coverage_used: dict[tuple, object]) -> Market:
@@ -500,7 +515,8 @@ def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dic
     allowances = caps.read_allocation(r, mraw.get("allocation"), f"{mp}.allocation", members, cap, covered, periods)
     return Market(mname, members, cap, allowances, description, coverage=coverage_share, tax=tax,
                   **banking.read(r, mp, mraw), **price_controls.read(r, mp, mraw, periods),
-                  **conduct.read(r, mp, mraw, periods), msr=msr.read(r, mp, mraw.get("msr"), periods))
+                  **conduct.read(r, mp, mraw, periods), msr=msr.read(r, mp, mraw.get("msr"), periods),
+                  minimum_purchase=preferences.read_minimum_purchase(r, mp, mraw, periods))
 
 
 def _in_reference_order(keys: list[Key]) -> list[Key]:

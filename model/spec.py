@@ -74,6 +74,7 @@ class Jurisdiction:
     damage: float = 0.0  # USD per t of global emissions (marginal damage at zero emissions)
     damage_slope: float = 0.0  # USD/t per Mt: marginal damage rises by this per Mt of global emissions
     removals: dict | None = None  # {"slope": USD/t per Mt/yr, "max": {period: Mt/yr}} (mechanisms.removals)
+    groups: tuple = ()  # country groups (LDC, SIDS, ...) that buyers' eligibility rules name
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class Market:
     msr: MsrRules | None = None
     unsold: str = "cancel"  # `cancel` or `return`: fate of allowances withheld at the floor
     shortfall: str = "tradable"  # `tradable` or `own`: may a conduct shortfall be sold abroad
+    minimum_purchase: dict | None = None  # tag -> period -> least share of credit imports from tagged programmes
 
     @property
     def capped(self) -> bool:
@@ -123,6 +125,7 @@ class Credits:
     additionality: dict[int, float]  # period -> share in (0, 1]
     description: str = ""
     anyway: dict[tuple[str, int], float] = field(default_factory=dict)  # (host, period) -> MtCO2e/yr credited for no reduction (block reading)
+    tags: tuple = ()  # labels a market's `minimum_purchase` names (e.g. chinese_investor)
 
 
 @dataclass(frozen=True)
@@ -138,6 +141,7 @@ class Link:
     corresponding_adjustment: bool = True
     description: str = ""
     quota_rent: str = "importer_government"  # who receives the rent of a binding import limit
+    eligible: tuple | None = None  # host groups whose credits may flow (None: every host)
 
     def edges(self) -> list[tuple[str, str]]:
         """Ordered (exporter, importer) pairs along which units may flow."""

@@ -7,10 +7,25 @@ its docstring (the Methods appendix prints them). A new mechanism is one new mod
 in :data:`CATALOGUE`.
 """
 
-from . import abatement, adjustments, banking, caps, conduct, coverage, credits, links, msr, price_controls, removals, taxes
+from . import (
+    abatement,
+    adjustments,
+    banking,
+    caps,
+    conduct,
+    coverage,
+    credits,
+    links,
+    msr,
+    preferences,
+    price_controls,
+    removals,
+    taxes,
+)
 
 #: The mechanisms in build order: variables first (in this order), then rows (in this order);
 #: ``caps`` writes the allowance balance last, once every other mechanism has added its terms.
-CATALOGUE = (coverage, abatement, banking, price_controls, conduct, msr, taxes, links, credits, adjustments, removals, caps)
+CATALOGUE = (coverage, abatement, banking, price_controls, conduct, msr, taxes, links, credits, preferences,
+             adjustments, removals, caps)
 
 __all__ = ["CATALOGUE"] + [m.__name__.rsplit(".", 1)[1] for m in CATALOGUE]

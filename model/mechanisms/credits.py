@@ -41,9 +41,10 @@ KEYS = [
 def read(r, cname: str, craw, periods: tuple, jurisdictions: dict[str, Jurisdiction], hosted: dict[str, str], coverage_used: dict[tuple, object]) -> Credits:
     """A programme from ``credits.NAME``; ``hosted`` maps hosts to their programme so far."""
     from ..keys import allowed
+    from . import preferences
 
     cp = f"credits.{cname}"
-    r.mapping(craw, cp, allowed=allowed(KEYS, "credits.NAME") | {"description"}, required=("hosts",))
+    r.mapping(craw, cp, allowed=allowed(KEYS + preferences.KEYS, "credits.NAME") | {"description"}, required=("hosts",))
     hosts = r.name_list(craw["hosts"], f"{cp}.hosts", jurisdictions, "jurisdiction")
     for i, h in enumerate(hosts):
         if h in hosted:
@@ -64,7 +65,7 @@ def read(r, cname: str, craw, periods: tuple, jurisdictions: dict[str, Jurisdict
                    "or remove the host")
     additionality = r.per_period(craw.get("additionality", 1.0), f"{cp}.additionality", periods, strict=True, share=True)
     return Credits(cname, hosts, baseline, additionality, r.string(craw.get("description", ""), f"{cp}.description"),
-                   anyway=anyway)
+                   anyway=anyway, tags=preferences.read_tags(r, craw, cp))
 
 
 def _read_baseline(r, cp: str, raw, hosts: tuple, periods: tuple, jurisdictions: dict[str, Jurisdiction], coverage_used: dict[tuple, object]) -> dict:

@@ -52,7 +52,7 @@ KEYS = [
 def read(r, i: int, raw, markets: dict[str, Market], credits: dict[str, Credits], periods: tuple) -> Link:
     """Link ``i`` of the list: a plain list of names (two-way), or a mapping with options."""
     from ..keys import allowed
-    from . import adjustments
+    from . import adjustments, preferences
 
     lp = f"links[{i}]"
     nodes = {**markets, **credits}
@@ -61,7 +61,7 @@ def read(r, i: int, raw, markets: dict[str, Market], credits: dict[str, Credits]
         raw = {"markets": raw}
     elif not isinstance(raw, dict):
         r.fail(lp, f"must be a list of market names or a mapping with `markets` (got {r.describe(raw)})")
-    r.mapping(raw, lp, allowed=allowed(KEYS + adjustments.KEYS, "links[i]") | {"description"}, required=("markets",))
+    r.mapping(raw, lp, allowed=allowed(KEYS + adjustments.KEYS + preferences.KEYS, "links[i]") | {"description"}, required=("markets",))
     names = r.name_list(raw["markets"], names_path, nodes, "market", min_len=2)
     direction = r.choice(raw.get("direction", "two-way"), f"{lp}.direction", ("two-way", "one-way"))
     if direction == "one-way" and len(names) != 2:
@@ -85,6 +85,7 @@ def read(r, i: int, raw, markets: dict[str, Market], credits: dict[str, Credits]
         transaction_cost=r.optional_per_period(raw, "transaction_cost", lp, periods, minimum=0.0),
         corresponding_adjustment=adjustments.read(r, lp, raw, direction, names, markets),
         description=r.string(raw.get("description", ""), f"{lp}.description"),
+        eligible=preferences.read_eligible(r, lp, raw, names, direction, credits),
     )
 
 
