@@ -34,7 +34,7 @@ __version__ = "0.3.0"
 
 #: The chapters' scenario builders, importable as ``from model import kyoto`` (they live in
 #: :mod:`model.chapters`).
-_CHAPTERS = ("corsia", "eu_ets", "kyoto", "national", "paris")
+_CHAPTERS = ("corsia", "eu_ets", "fragmentation", "kyoto", "national", "paris")
 
 
 def __getattr__(name: str):
