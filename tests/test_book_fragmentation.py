@@ -8,12 +8,11 @@ import csv
 
 import pytest
 import yaml
+from conftest import ROOT, equilibrium_price, supply_at
 
 import model
 from model import eu_ets, files, national
 from model.chapters import fragmentation as fr
-
-from conftest import ROOT, equilibrium_price, supply_at
 
 
 def _members(sc, parties):
@@ -88,7 +87,10 @@ def part3():
 def test_part3_prices_alone_and_linked_against_bisection(part3):
     alone, linked = part3
     cuts = fr.required_cuts(alone)
-    mac = lambda m: alone["jurisdictions"][alone["markets"][m]["members"][0]]["mac"]
+
+    def mac(m):
+        return alone["jurisdictions"][alone["markets"][m]["members"][0]]["mac"]
+
     pa = model.solve(alone).prices.set_index("market")["price_usd_per_t"]
     for m, row in cuts.iterrows():
         req = row["covered_bau_mt"] - row["cap_mt"]
