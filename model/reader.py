@@ -23,7 +23,7 @@ from . import mac as curves
 from .errors import ScenarioError
 from .keys import REQUIRED, Key, allowed, default
 from .mac import is_finite_number, read_mac
-from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, links, msr, price_controls, taxes
+from .mechanisms import CATALOGUE, banking, caps, conduct, coverage, credits, goods, links, msr, price_controls, taxes
 from .spec import DEFAULT_PERIOD, Jurisdiction, Market, Scenario
 
 __all__ = ["load_scenario", "read", "Reader", "SCHEMA", "KEYS"]
@@ -407,11 +407,12 @@ def read(raw, name: str = "<dict>") -> Scenario:
         r.fail("links", f"must be a list of links such as [[EU_ETS, CH_ETS]] (got {_describe(raw_l)})")
     link_list = [links.read(r, i, link, markets, credit_programmes, periods) for i, link in enumerate(raw_l)]
     links.refuse_money_pumps(r, link_list)
+    traded = goods.read(r, raw.get("goods"), markets, periods)
     name_value = raw.get("name", Path(name).stem if name != "<dict>" else "scenario")
     return Scenario(
         name=r.string(name_value, "name"), periods=periods, jurisdictions=jurisdictions, markets=markets,
         links=tuple(link_list), description=r.string(raw.get("description", ""), "description"), source=name,
-        raw=dict(raw), discount_rate=discount_rate, credits=credit_programmes,
+        raw=dict(raw), discount_rate=discount_rate, credits=credit_programmes, goods=traded,
     )
 
 
@@ -461,7 +462,7 @@ def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dic
 def _in_reference_order(keys: list[Key]) -> list[Key]:
     """Section by section (scenario, jurisdictions, markets, credits, links), each section's own
     keys first and its free-text ``description`` last."""
-    sections = ("jurisdictions", "markets", "credits", "links")
+    sections = ("jurisdictions", "markets", "credits", "links", "goods")
 
     def rank(item):
         i, key = item
