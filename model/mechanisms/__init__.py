@@ -7,7 +7,20 @@ its docstring (the Methods appendix prints them). A new mechanism is one new mod
 in :data:`CATALOGUE`.
 """
 
-from . import abatement, adjustments, banking, caps, conduct, coverage, credits, goods, links, msr, price_controls, taxes
+from . import (
+    abatement,
+    adjustments,
+    banking,
+    caps,
+    conduct,
+    coverage,
+    credits,
+    goods,
+    links,
+    msr,
+    price_controls,
+    taxes,
+)
 
 #: The mechanisms in build order: variables first (in this order), then rows (in this order);
 #: ``caps`` writes the allowance balance last, once every other mechanism has added its terms.
