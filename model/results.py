@@ -469,7 +469,8 @@ def _goods_frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
 def leakage(regulated: Results, reference: Results, good: str | None = None, period=None) -> float:
     """Leakage rate between two solutions with goods: from ``reference`` to ``regulated``, the rise
     in the emissions of output of the regions without a carbon price (``carbon_price`` 0 in
-    ``regulated``) over the fall in those of the regions with one (a share; 0.12 is 12%)."""
+    ``regulated``) over the fall in those of the regions with one (a share; 0.12 is 12%); NaN when
+    the emissions of the regions with a carbon price do not fall."""
     a, b = regulated.goods, reference.goods
     if good is not None:
         a, b = a[a["good"] == good], b[b["good"] == good]
@@ -479,7 +480,7 @@ def leakage(regulated: Results, reference: Results, good: str | None = None, per
     change = a.set_index(["good", "region", "period"])[e] - b.set_index(["good", "region", "period"])[e]
     priced = a.set_index(["good", "region", "period"])[col("goods", "carbon_price")] > 0
     fall = -change[priced].sum()
-    return float(change[~priced].sum() / fall) if fall != 0 else float("nan")
+    return float(change[~priced].sum() / fall) if fall > 0 else float("nan")  # no fall: no rate
 
 
 def _rename(table: str, frame: pd.DataFrame) -> pd.DataFrame:

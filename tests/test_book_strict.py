@@ -76,3 +76,33 @@ def test_no_floor_ontario_alone():
     j, m = raw["jurisdictions"]["ON"], raw["markets"]["ON_ETS"]
     p = j["mac"]["kappa"] * j["mac"]["gamma"] * ((j["bau"] - m["cap"]) / j["bau"]) ** j["mac"]["beta"]
     assert model.solve(raw).price("ON_ETS") == pytest.approx(p, rel=REL)
+
+
+# --- part b: steel and the EU's border adjustment (model/chapters/steel.py) ---
+
+def test_steel_reference_point_and_border_charges():
+    """At a zero carbon price the solution is the 2022 reference point; with the EU price the
+    charge on Chinese steel is P x e_CN x (1 - f_t), and in 2034 (f = 0) it stops imports, so EU
+    output is its autarky output q = (a_d - a_s - P e_EU) / (b_d + b_s) at price a_d - b_d q."""
+    from model.chapters import steel
+    from model.results import col, leakage
+
+    ref = model.solve(steel.steel(carbon_price=0.0))
+    g = ref.goods.set_index(["region", "period"])
+    eu = steel.fact("EU", "production", 2022)
+    assert float(g.loc[("EU", 2030), col("goods", "supply")]) == pytest.approx(eu, rel=1e-6)
+    assert float(g.loc[("CN", 2030), col("goods", "price")]) == pytest.approx(steel.PRICE, rel=1e-6)
+    p = steel.eu_carbon_price()
+    cbam = model.solve(steel.steel())
+    tr = cbam.goods_trade.set_index(["exporter", "importer", "period"])
+    fa = steel.fact("EU", "free_allocation", 2030)
+    assert float(tr.loc[("CN", "EU", 2030), col("goods_trade", "border_charge")]) == pytest.approx(
+        p * steel.CN_INTENSITY * (1 - fa), rel=1e-9)
+    v = cbam.scenario.goods["steel"].regions["EU"]
+    q = (v.a_d - v.a_s - p * v.intensity) / (v.b_d + v.b_s)  # autarky: a_d - b_d q = a_s + P e + b_s q
+    c = cbam.goods.set_index(["region", "period"])
+    assert float(c.loc[("EU", 2034), col("goods", "imports")]) == pytest.approx(0.0, abs=1e-6)
+    assert float(c.loc[("EU", 2034), col("goods", "supply")]) == pytest.approx(q, rel=1e-6)
+    assert float(c.loc[("EU", 2034), col("goods", "price")]) == pytest.approx(v.a_d - v.b_d * q, rel=1e-6)
+    # without the adjustment leakage exceeds 100%: imported steel is dirtier by these counts
+    assert leakage(model.solve(steel.steel(border_adjustment=False)), ref, period=2034) > 1.0
