@@ -39,6 +39,9 @@ class Inputs:
         (market, period) -> withheld allowances that may be offered again, Mt/yr.
     shut, no_short : frozenset
         (market, period) pairs whose exports are closed, and whose shortfall is ruled out.
+    carbon : dict
+        (market, period) -> carbon price (USD/t) of the previous round, for the goods' border
+        charges and output-based allocation (:mod:`model.mechanisms.goods`).
     """
 
     expansion: dict[tuple[str, str, int], tuple[float, float, float]] | None = None
@@ -46,6 +49,7 @@ class Inputs:
     returnable: dict[tuple[str, int], float] = field(default_factory=dict)
     shut: frozenset = frozenset()
     no_short: frozenset = frozenset()
+    carbon: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
 def quantity_scale(segs: Segments[tuple[str, str, int], Segment]) -> float:

@@ -37,6 +37,15 @@ Conventions
   default, as with auctioned import licences; ``quota_rent: exporter_government`` gives it to
   the exporter's). At the optimum the importer's price times the exchange rate equals the sum.
 * Taxes are paid by emitters to their own government.
+* Traded goods (:mod:`model.mechanisms.goods`): the producers of a good in a region with a market
+  (party ``G producers in R``) pay the exchange for the allowances their change in emissions
+  from the reference point uses (the reference output's emissions are in the members' BAU and
+  paid by them), at the permit price; the free allocation on that change is given them by the
+  market's governments (item ``output-based allocation``); under a tax they pay it to the
+  governments. Importers into a region with a border adjustment (``G importers in R``) pay the
+  border charge to the governments of the region's market (item ``border adjustment``), in
+  proportion to their members' allowances. The goods' own surplus (consumers', producers',
+  transport) is in the ``goods`` frame, not in the ledger.
 
 Units: quantities in Mt/yr, prices in USD/t, amounts in million USD per year (MUSD/yr).
 """
@@ -148,6 +157,8 @@ def payments(scenario, sol) -> pd.DataFrame:
     for (i, a, b, t), flow in sol.flows.items():
         if flow > 0:
             _link_payments(book, scenario, sol, i, a, b, t, flow, covered)
+    if scenario.goods:
+        _goods_payments(book, scenario, sol, covered)
     return pd.DataFrame(book.rows, columns=list(PAYMENT_COLUMNS))
 
 
@@ -216,6 +227,33 @@ def _host_premium(sol, c, h, t) -> float:
     tonne abated times the additionality share, less the credit price (0 for others)."""
     value = sol.segment_price.get((h, c.name, t), 0.0) * c.additionality[t]
     return max(0.0, value - _price(sol, c.name, t))
+
+
+def _goods_payments(book: _Book, scenario, sol, covered: dict) -> None:
+    gs = sol.goods
+    for g, good in scenario.goods.items():
+        for t in scenario.periods:
+            for r, v in good.regions.items():
+                if v.market is None:
+                    continue
+                mk = scenario.markets[v.market]
+                govs = {government(j): s for j, s in _member_shares(mk, t, covered).items()} if mk.capped else \
+                    {government(j): 1.0 / len(mk.members) for j in mk.members}
+                producers = f"{g} producers in {r}"
+                change = v.intensity * (gs["supply"][(g, r, t)] - v.supply)
+                if mk.capped:
+                    price = _price(sol, v.market, t)
+                    book.pay(t, producers, exchange(v.market), "allowances", v.market, change, price)
+                    book.split(t, producers, govs, "output-based allocation", v.market,
+                               v.free_allocation[t] * change, price, reverse=True)
+                if mk.tax is not None:
+                    share = 1.0 if mk.capped else 1.0 - v.free_allocation[t]
+                    book.split(t, producers, govs, "tax", v.market, share * change, mk.tax[t])
+                if v.border_adjustment:
+                    for (a, b) in good.transport:
+                        if b == r:
+                            book.split(t, f"{g} importers in {r}", govs, "border adjustment", v.market,
+                                       gs["ship"][(g, a, b, t)], gs["charge"][(g, a, b, t)])
 
 
 def parties(scenario, sol, pays: pd.DataFrame) -> pd.DataFrame:

@@ -30,6 +30,7 @@ from .mechanisms import (
     conduct,
     coverage,
     credits,
+    goods,
     links,
     msr,
     preferences,
@@ -451,11 +452,12 @@ def read(raw, name: str = "<dict>") -> Scenario:
     link_list = [links.read(r, i, link, markets, credit_programmes, periods) for i, link in enumerate(raw_l)]
     links.refuse_money_pumps(r, link_list)
     preferences.check(r, jurisdictions, markets, credit_programmes, link_list)
+    traded = goods.read(r, raw.get("goods"), markets, periods)
     name_value = raw.get("name", Path(name).stem if name != "<dict>" else "scenario")
     scenario = Scenario(
         name=r.string(name_value, "name"), periods=periods, jurisdictions=jurisdictions, markets=markets,
         links=tuple(link_list), description=r.string(raw.get("description", ""), "description"), source=name,
-        raw=dict(raw), discount_rate=discount_rate, credits=credit_programmes,
+        raw=dict(raw), discount_rate=discount_rate, credits=credit_programmes, goods=traded,
     )
     price_controls.warn_fast_floors(scenario)
     return scenario
@@ -522,7 +524,7 @@ def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dic
 def _in_reference_order(keys: list[Key]) -> list[Key]:
     """Section by section (scenario, jurisdictions, markets, credits, links), each section's own
     keys first and its free-text ``description`` last."""
-    sections = ("jurisdictions", "markets", "credits", "links")
+    sections = ("jurisdictions", "markets", "credits", "links", "goods")
 
     def rank(item):
         i, key = item

@@ -24,7 +24,7 @@ from .reader import load_scenario
 from .solver import Solution, solve_scenario
 from .spec import ByMarket, Scenario
 
-__all__ = ["Results", "solve", "compare", "gains", "gains_of", "vs_autarky", "COLUMNS"]
+__all__ = ["Results", "solve", "compare", "gains", "gains_of", "vs_autarky", "leakage", "COLUMNS"]
 
 #: name -> (unit suffix, unit, meaning), per table. Key columns have no unit.
 COLUMNS = {
@@ -158,6 +158,33 @@ COLUMNS = {
         "shortfall": ("mt", "MtCO2e/yr", "emissions above caps under `conduct` obligations"),
         "msr_intake": ("mt", "MtCO2e", "net intake into market stability reserves"),
     },
+    "goods": {
+        "good": ("", "", "the good"),
+        "region": ("", "", "the region"),
+        "period": ("", "year", "period"),
+        "market": ("", "", "the market whose carbon price the producers pay (empty: none)"),
+        "price": ("usd_per_unit", "USD/unit", "price of the good: the dual of the region's goods balance"),
+        "demand": ("mu", "million units/yr", "demand"),
+        "supply": ("mu", "million units/yr", "output"),
+        "imports": ("mu", "million units/yr", "shipments received"),
+        "exports": ("mu", "million units/yr", "shipments sent"),
+        "emissions": ("mt", "MtCO2/yr", "emissions of output: intensity x output"),
+        "carbon_price": ("usd_per_t", "USD/tCO2", "carbon price the producers face (permit price plus tax)"),
+        "carbon_cost": ("usd_per_unit", "USD/unit", "net carbon cost of a unit of output: carbon price x "
+                        "intensity x (1 - free allocation)"),
+        "border_charge": ("usd_per_unit", "USD/unit", "border charge per unit imported, averaged over the imports "
+                          "(0 without imports or adjustment)"),
+        "border_revenue": ("musd", "million USD/yr", "border charges collected on the region's imports"),
+    },
+    "goods_trade": {
+        "good": ("", "", "the good"),
+        "exporter": ("", "", "region shipping"),
+        "importer": ("", "", "region receiving"),
+        "period": ("", "year", "period"),
+        "flow": ("mu", "million units/yr", "shipments (one solution among many where routes tie)"),
+        "transport_cost": ("usd_per_unit", "USD/unit", "transport cost"),
+        "border_charge": ("usd_per_unit", "USD/unit", "border charge per unit"),
+    },
 }
 
 #: The frames of :class:`Results`, in order.
@@ -190,6 +217,9 @@ class Results:
     payments : pandas.DataFrame
         The money ledger: every payment, with payer, payee, item, quantity, price and amount
         (:data:`model.money.PAYMENT_COLUMNS`).
+    goods, goods_trade : pandas.DataFrame
+        Traded goods (:mod:`model.mechanisms.goods`): one row per good, region and period; one row
+        per good, route and period.
     parties : pandas.DataFrame
         Each party's real cost, payments and total cost per period (jurisdictions' emitters,
         governments, exchanges, bank holders, transaction services;
@@ -213,6 +243,8 @@ class Results:
     payments: pd.DataFrame = field(default_factory=pd.DataFrame)
     parties: pd.DataFrame = field(default_factory=pd.DataFrame)
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    goods: pd.DataFrame = field(default_factory=pd.DataFrame)
+    goods_trade: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def price(self, market: str, period=None) -> float:
         """Price of ``market`` (or credit programme) in USD/t (the only period when ``period`` is None)."""
@@ -477,7 +509,49 @@ def _frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
                                                  book.set_index(["party", "period"])),
             "segments": _rename("segments", seg), "links": _link_frame(scenario, sol),
             "ledger": _frame("ledger", integrity.ledger(scenario, sol, seg, received)), "payments": pays,
-            "parties": book}
+            "parties": book, **_goods_frames(scenario, sol)}
+
+
+def _goods_frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
+    """The ``goods`` and ``goods_trade`` frames."""
+    rows, trade = [], []
+    gs = sol.goods
+    for g, good in scenario.goods.items():
+        for t in scenario.periods:
+            for (a, b), tau in good.transport.items():
+                trade.append({"good": g, "exporter": a, "importer": b, "period": t, "flow": gs["ship"][(g, a, b, t)],
+                              "transport_cost": tau, "border_charge": gs["charge"][(g, a, b, t)]})
+            for r, v in good.regions.items():
+                inflow = {a: gs["ship"][(g, a, b, t)] for (a, b) in good.transport if b == r}
+                imports = sum(inflow.values())
+                revenue = sum(x * gs["charge"][(g, a, r, t)] for a, x in inflow.items())
+                carbon = gs["carbon"].get((v.market, t), 0.0) if v.market else 0.0
+                rows.append({"good": g, "region": r, "period": t, "market": v.market or "",
+                             "price": gs["price"][(g, r, t)], "demand": gs["demand"][(g, r, t)],
+                             "supply": gs["supply"][(g, r, t)], "imports": imports,
+                             "exports": sum(gs["ship"][(g, a, b, t)] for (a, b) in good.transport if a == r),
+                             "emissions": v.intensity * gs["supply"][(g, r, t)], "carbon_price": carbon,
+                             "carbon_cost": carbon * v.intensity * (1.0 - v.free_allocation[t]),
+                             "border_charge": revenue / imports if imports > 0 else 0.0,
+                             "border_revenue": revenue})
+    return {"goods": _frame("goods", rows), "goods_trade": _frame("goods_trade", trade)}
+
+
+def leakage(regulated: Results, reference: Results, good: str | None = None, period=None) -> float:
+    """Leakage rate between two solutions with goods: from ``reference`` to ``regulated``, the rise
+    in the emissions of output of the regions without a carbon price (``carbon_price`` 0 in
+    ``regulated``) over the fall in those of the regions with one (a share; 0.12 is 12%); NaN when
+    the emissions of the regions with a carbon price do not fall."""
+    a, b = regulated.goods, reference.goods
+    if good is not None:
+        a, b = a[a["good"] == good], b[b["good"] == good]
+    if period is not None:
+        a, b = a[a["period"] == period], b[b["period"] == period]
+    e = col("goods", "emissions")
+    change = a.set_index(["good", "region", "period"])[e] - b.set_index(["good", "region", "period"])[e]
+    priced = a.set_index(["good", "region", "period"])[col("goods", "carbon_price")] > 0
+    fall = -change[priced].sum()
+    return float(change[~priced].sum() / fall) if fall > 0 else float("nan")  # no fall: no rate
 
 
 def _group_frame(scenario: Scenario, prices: pd.DataFrame) -> pd.DataFrame:
@@ -525,7 +599,8 @@ def solve(scenario, **options) -> Results:
     info = {"iterations": sol.iterations, "price_accuracy": sol.price_accuracy, "msr_rounds": sol.msr_iterations,
             "seconds": sol.seconds}
     return Results(scenario, frames["prices"], frames["jurisdictions"], info, frames["segments"], frames["links"],
-                   frames["ledger"], frames["payments"], frames["parties"], groups=_group_frame(scenario, frames["prices"]))
+                   frames["ledger"], frames["payments"], frames["parties"], groups=_group_frame(scenario, frames["prices"]),
+                   goods=frames["goods"], goods_trade=frames["goods_trade"])
 
 
 def compare(results: dict) -> pd.DataFrame:

@@ -14,8 +14,9 @@ undiscounted dual, :math:`P_{mt} = \lambda_{mt} / (d_t w_t)` in USD/t. Around on
    convergence is quadratic. It stops when every such curve's marginal cost equals its price
    within a relative tolerance (default :math:`10^{-9}`).
 2. **Fixed points**: the market stability reserve's intakes (:mod:`model.mechanisms.msr`) and
-   the stock of withheld allowances that may return (:mod:`model.mechanisms.price_controls`)
-   depend on the solution; solve with given values, recompute them, repeat until they settle.
+   the stock of withheld allowances that may return (:mod:`model.mechanisms.price_controls`),
+   and the carbon prices behind the goods' border charges and output-based allocation
+   (:mod:`model.mechanisms.goods`) depend on the solution; solve with given values, recompute them, repeat until they settle.
 3. **Own shortfalls** (``shortfall: own``, :mod:`model.mechanisms.conduct`): re-solve with the
    exports of a market that sells while falling short shut, until no market does both.
 
@@ -25,7 +26,7 @@ Infeasibility is checked before solving (:func:`check_feasible`), and named afte
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pyomo.environ as pyo
 from pyomo.contrib.solver.common.results import TerminationCondition
@@ -33,7 +34,7 @@ from pyomo.contrib.solver.solvers.highs import Highs
 
 from .build import Build, Inputs, build_model, quantity_scale
 from .errors import InfeasibleError, SolveError
-from .mechanisms import CATALOGUE, adjustments, caps, conduct, coverage, credits, links, msr, price_controls
+from .mechanisms import CATALOGUE, adjustments, caps, conduct, coverage, credits, goods, links, msr, price_controls
 from .reader import read
 from .spec import ByMarket, Duals, Scenario, Segments, Values
 
@@ -84,6 +85,7 @@ class Solution:
     returned: dict[tuple[str, int], float] = field(default_factory=dict)  # Mt/yr of withheld allowances sold again
     sale_price: dict[tuple[str, int], float] = field(default_factory=dict)  # USD/t of sales without adjustment
     msr_iterations: int = 0
+    goods: dict = field(default_factory=dict)  # model.mechanisms.goods.solution: demand, supply, ship, price, ...
 
 
 @dataclass
@@ -344,8 +346,7 @@ def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance
         for key in convex:
             seg, qk = segs[key], current_q[key]
             expansion[key] = (qk, seg.mac.marginal(qk, seg.bau), _curvature(seg.mac, qk, seg.bau))
-        m, ctx = build_model(scenario, segs, Inputs(expansion, inputs.msr, inputs.returnable, inputs.shut,
-                                                    inputs.no_short))
+        m, ctx = build_model(scenario, segs, replace(inputs, expansion=expansion))
         raw = _solve_once(m, ctx, time_limit)
         iteration += 1
         seg_price = _prices(scenario, ctx, raw.values, raw.duals).segment
@@ -368,37 +369,46 @@ def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance
 
 
 def _fixed_points(scenario: Scenario, segs: Segments, tolerance: float, max_iterations: int, time_limit: float,
-                  shut: frozenset, no_short: frozenset) -> tuple[_Solved, dict, dict, int]:
-    """Solve with the market stability reserve's intakes, and the stock of withheld allowances
-    that may return (``unsold: return``), at their fixed point: solve with given intakes and
-    stocks, recompute both from the solution, repeat. Returns the last solve, the intakes and
-    reserves ((market, period) -> Mt) and the number of rounds."""
-    iterating = any(mk.msr is not None or (mk.price_floor is not None and mk.unsold == "return")
-                    for mk in scenario.markets.values())
+                  shut: frozenset, no_short: frozenset) -> tuple[_Solved, dict, dict, int, dict]:
+    """Solve with the market stability reserve's intakes, the stock of withheld allowances that
+    may return (``unsold: return``), and the carbon prices behind the goods' border charges and
+    output-based allocation at their fixed point: solve with given intakes, stocks and prices,
+    recompute them from the solution, repeat. Returns the last solve, the intakes and reserves
+    ((market, period) -> Mt), the number of rounds and the carbon prices used."""
+    reserve = any(mk.msr is not None or (mk.price_floor is not None and mk.unsold == "return")
+                  for mk in scenario.markets.values())
+    trading = goods.iterates(scenario)
     intakes: dict = {}
     returnable: dict = {}
     reserves: dict = {}
+    carbon: dict = {}
     rounds = 0
     while True:
-        solved = _sequential_qp(scenario, segs, Inputs(None, intakes, returnable, shut, no_short), tolerance,
+        solved = _sequential_qp(scenario, segs, Inputs(None, intakes, returnable, shut, no_short, carbon), tolerance,
                                 max_iterations, time_limit)
-        if not iterating:
-            return solved, intakes, reserves, rounds
+        if not (reserve or trading):
+            return solved, intakes, reserves, rounds, carbon
         rounds += 1
         stock = price_controls.unsold_stock(scenario, solved.raw.values)
         new, reserves = msr.update(scenario, solved.raw.values)
         change = max([abs(v - returnable.get(k, 0.0)) for k, v in stock.items()]
                      + [abs(v - intakes.get(k, 0.0)) for k, v in new.items()] + [0.0])
         returnable = stock
-        if change <= msr.TOLERANCE * quantity_scale(segs):
-            return solved, intakes, reserves, rounds
-        if rounds >= msr.ITERATIONS:
-            raise SolveError(f"the market stability reserve (or the return of withheld allowances) did not settle "
-                             f"in {msr.ITERATIONS} rounds (intakes still change by {change:.3g} Mt): the rule has "
-                             "no fixed point for this scenario")
+        # the goods: carbon prices of this round against those the charges were written with
+        prices = (goods.carbon_prices(scenario, _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals).price)
+                  if trading else {})
+        moved = max([abs(p - carbon.get(k, 0.0)) / max(1.0, abs(p)) for k, p in prices.items()] + [0.0])
+        if change <= msr.TOLERANCE * quantity_scale(segs) and moved <= goods.TOLERANCE:
+            return solved, intakes, reserves, rounds, carbon
+        if rounds >= max(msr.ITERATIONS, goods.ROUNDS):
+            what = ("the carbon prices behind the border adjustment and output-based allocation"
+                    if moved > goods.TOLERANCE else "the market stability reserve (or the return of withheld allowances)")
+            raise SolveError(f"{what} did not settle in {rounds} rounds (still changing by "
+                             f"{max(change, moved):.3g}): the rule has no fixed point for this scenario")
         # damped update after a few rounds, to settle oscillations around a threshold
         step = 1.0 if rounds < 20 else 0.5
         intakes = {k: intakes.get(k, 0.0) + step * (v - intakes.get(k, 0.0)) for k, v in new.items()}
+        carbon = {k: carbon.get(k, 0.0) + step * (p - carbon.get(k, 0.0)) for k, p in prices.items()}
 
 
 def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iterations: int = 50,
@@ -424,16 +434,16 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     no_short: set = set()
     own = sum(mk.shortfall == "own" for mk in scenario.markets.values())
     for _round in range(2 * own * len(scenario.periods) + 1):
-        solved, intakes, reserves, rounds = _fixed_points(scenario, segs, tolerance, max_iterations, time_limit,
+        solved, intakes, reserves, rounds, carbon = _fixed_points(scenario, segs, tolerance, max_iterations, time_limit,
                                                           frozenset(shut), frozenset(no_short))
         price = _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals).price
         if not conduct.adjust(scenario, solved.raw.values, price, shut, no_short, 1e-9 * quantity_scale(segs)):
             break
-    return _solution(scenario, solved, intakes, reserves, rounds, time.perf_counter() - start)
+    return _solution(scenario, solved, intakes, reserves, rounds, time.perf_counter() - start, carbon)
 
 
 def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: ByMarket, rounds: int,
-              seconds: float) -> Solution:
+              seconds: float, carbon: dict | None = None) -> Solution:
     prices = _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals)
     values = solved.raw.values
 
@@ -451,6 +461,9 @@ def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: 
         quota_rent=prices.rent, issued=pick("issued"), segment_price=prices.segment, msr_iterations=rounds,
         returned=returned, sale_price=prices.sale,
         unused=solved.raw.unused,
+        goods=goods.solution(scenario, solved.ctx, values, solved.raw.duals,
+                             {**goods.carbon_prices(scenario, prices.price), **(carbon or {})})
+        if scenario.goods else {},
     )
 
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 
 from .mac import MAC
 
-__all__ = ["Jurisdiction", "Market", "Credits", "Link", "Scenario", "Segment", "MsrRules", "DEFAULT_PERIOD",
-           "Segments", "ByMarket", "Values", "Duals", "Raw"]
+__all__ = ["Jurisdiction", "Market", "Credits", "Link", "Scenario", "Good", "GoodRegion", "Segment", "MsrRules",
+           "DEFAULT_PERIOD", "Segments", "ByMarket", "Values", "Duals", "Raw"]
 
 #: Label of the single period of a scenario that gives no ``periods``.
 DEFAULT_PERIOD = 0
@@ -162,6 +162,41 @@ class Link:
 
 
 @dataclass(frozen=True)
+class GoodRegion:
+    """One region of a traded good (:mod:`model.mechanisms.goods`): its reference point and the
+    calibrated lines, inverse demand ``a_d - b_d D`` and marginal cost of output excluding carbon
+    ``a_s + b_s S`` (USD/unit; quantities in million units/yr)."""
+
+    name: str
+    market: str | None
+    price: float  # USD/unit, reference
+    demand: float  # million units/yr, reference
+    supply: float  # million units/yr, reference
+    demand_elasticity: float
+    supply_elasticity: float
+    intensity: float  # tCO2/unit
+    free_allocation: dict[int, float]  # period -> share of the emissions of output given free
+    border_adjustment: bool
+    carbon_cost: float  # USD/unit paid in the calibration year, net of free allocation
+    a_d: float = 0.0
+    b_d: float = 0.0
+    a_s: float = 0.0
+    b_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Good:
+    """An emissions-intensive good traded between regions: transport costs (USD/unit) on the
+    ordered pairs (exporter, importer) that may trade, and the regions."""
+
+    name: str
+    unit: str
+    transport: dict[tuple[str, str], float]
+    regions: dict[str, GoodRegion]
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Scenario:
     """A validated scenario. Build it with :func:`load_scenario`; do not mutate it."""
 
@@ -175,6 +210,7 @@ class Scenario:
     raw: Raw = field(default_factory=dict, repr=False, compare=False)
     discount_rate: float = 0.0
     credits: dict[str, Credits] = field(default_factory=dict)
+    goods: dict[str, Good] = field(default_factory=dict)
 
     def market_of(self, jurisdiction: str) -> str | None:
         """Name of the (first) market covering ``jurisdiction``, or None when it is uncapped.

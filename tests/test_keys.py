@@ -25,6 +25,12 @@ BASE = {
     "links": [{"markets": ["MA", "MB"]}, {"markets": ["C", "MA"], "direction": "one-way"}],
 }
 
+GOODS = {"steel": {"transport_cost": 10, "regions": {
+    "A": {"market": "MA", "price": 100, "demand": 100, "supply": 80, "demand_elasticity": -1, "supply_elasticity": 1,
+          "intensity": 1},
+    "B": {"price": 90, "demand": 100, "supply": 120, "demand_elasticity": -1, "supply_elasticity": 1,
+          "intensity": 2}}}}
+
 #: Where each parent of the format sits in BASE, and a path to set a key under it.
 PARENTS = {
     "": lambda raw: raw,
@@ -38,6 +44,8 @@ PARENTS = {
     "credits.NAME": lambda raw: raw["credits"]["C"],
     "jurisdictions.NAME.removals": lambda raw: raw["jurisdictions"]["A"].setdefault("removals", {"slope": 1}),
     "links[i]": lambda raw: raw["links"][0],
+    "goods.NAME": lambda raw: raw.setdefault("goods", copy.deepcopy(GOODS))["steel"],
+    "goods.NAME.regions.NAME": lambda raw: raw.setdefault("goods", copy.deepcopy(GOODS))["steel"]["regions"]["A"],
 }
 
 
@@ -103,12 +111,18 @@ READ = {
     "links[i].quota_rent": lambda s: s.links[0].quota_rent,
     "links[i].corresponding_adjustment": lambda s: s.links[0].corresponding_adjustment,
     "links[i].description": lambda s: s.links[0].description,
+    "goods.NAME.unit": lambda s: s.goods["steel"].unit,
+    "goods.NAME.description": lambda s: s.goods["steel"].description,
+    "goods.NAME.regions.NAME.free_allocation": lambda s: s.goods["steel"].regions["A"].free_allocation[0],
+    "goods.NAME.regions.NAME.border_adjustment": lambda s: s.goods["steel"].regions["A"].border_adjustment,
+    "goods.NAME.regions.NAME.carbon_cost": lambda s: s.goods["steel"].regions["A"].carbon_cost,
 }
 
 
 def test_declared_defaults_are_the_defaults_the_reader_uses():
     raw = copy.deepcopy(BASE)
     raw["markets"]["MA"].update(banking=True, msr={})
+    raw["goods"] = copy.deepcopy(GOODS)
     scenario = model.load_scenario(raw)
     typed = {k.path: k.value for k in SCHEMA if k.value is not REQUIRED and k.value is not NONE
              and k.value is not None}

@@ -49,6 +49,9 @@ CORSIA_IEA = {"title": "IEA, international aviation CO2 and the Aviation trackin
               "path": "https://www.iea.org/fuels-and-technologies/aviation", "license": "cite IEA"}
 CORSIA_PRESS = {"title": "Reports of ICAO decisions and of market estimates in the press and by law firms (cited per row)",
                 "path": "see the source column", "license": "facts quoted with their source"}
+GOODS_SRC = {"title": "worldsteel, World Steel in Figures 2023 and Sustainability Indicators 2023; EUROFER, European "
+                      "Steel in Figures 2023; China customs 2022; Directive (EU) 2023/959 (cited per row)",
+             "path": "https://worldsteel.org/data/world-steel-in-figures-2023/", "license": "cite the source"}
 SUBNAT_RULES = {"title": "The rules of the sub-national systems: Cal. Code Regs. tit. 17; Quebec Q-2, r. 46.1 and "
                          "orders in council; WAC 173-446; N.S. Reg. 194/2018; RGGI 2017 Model Rule (cited per row)",
                 "path": "https://www.rggi.org/program-overview-and-design/elements", "license": "public document"}
@@ -330,6 +333,21 @@ RESOURCES = [
                 num("value", "see the unit column", "the number", minimum=None, required=True),
                 string("unit", "unit of value", required=True),
                 integer("year", "year", "year the number refers to", 2000, 2040, required=False),
+                string("description", "what the number is", required=True),
+                boolean("checked", "True if read from the primary document itself"), SRC]},
+    # --- chapter "Strict jurisdictions discouraged" (book/chapters/strict_discouraged.md), part b ---
+    {"name": "goods", "path": "goods.csv", "title": "Steel: production, trade, intensity and the CBAM phase-in",
+     "description": "Facts behind the chapter's steel market: production, net trade, EU ETS emissions of iron and "
+                    "steel, average intensity and the CBAM factor (free allocation kept) per year. One number per "
+                    "row in its own unit; checked = False where the number was transcribed without the primary "
+                    "document at hand (no network): to be checked against the source named.",
+     "sources": [GOODS_SRC, EEA], "primaryKey": ["good", "region", "parameter", "year"],
+     "fields": [string("good", "the good", required=True),
+                string("region", "region (EU, CN, WORLD)", required=True),
+                string("parameter", "what the number is (production, net_exports, intensity, ...)", required=True),
+                integer("year", "year", "year the number refers to", 2000, 2040),
+                num("value", "see the unit column", "the number", minimum=None, required=True),
+                string("unit", "unit of value", required=True),
                 string("description", "what the number is", required=True),
                 boolean("checked", "True if read from the primary document itself"), SRC]},
     # --- chapter "Sub-national markets" (book/chapters/subnational.md) ---

@@ -15,6 +15,7 @@ from . import (
     conduct,
     coverage,
     credits,
+    goods,
     links,
     msr,
     preferences,
@@ -26,6 +27,6 @@ from . import (
 #: The mechanisms in build order: variables first (in this order), then rows (in this order);
 #: ``caps`` writes the allowance balance last, once every other mechanism has added its terms.
 CATALOGUE = (coverage, abatement, banking, price_controls, conduct, msr, taxes, links, credits, preferences,
-             adjustments, removals, caps)
+             adjustments, removals, goods, caps)
 
 __all__ = ["CATALOGUE"] + [m.__name__.rsplit(".", 1)[1] for m in CATALOGUE]
