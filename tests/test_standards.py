@@ -2,9 +2,9 @@
 
 Linear curves MAC(q) = slope * q. One member, BAU 100, cap 80 (20 Mt to abate): a standard of
 30% forces 30 Mt, the cap is slack and the price zero; a standard of 10% is slack and the price
-is the cap's, 20. Two members (slopes 1 and 2, BAU 100 each, cap 170): without a standard
-q_A = 20, q_B = 10, P = 20; with 15% each must abate 15, so q_A = q_B = 15, P = MAC_A = 15 and
-B's marginal cost is 30 (the standard's shadow cost 15). A tax of 10 with a 20% standard: 20 Mt.
+is the cap's, 20. Two members (slopes 1 and 2, BAU 100 each, cap 160): without a standard
+q_A = 80/3, q_B = 40/3, P = 80/3; with 15% B must abate 15, so q_A = 25, P = MAC_A = 25 and
+B's marginal cost is 30 (the standard's shadow cost 5). A tax of 10 with a 20% standard: 20 Mt.
 """
 
 from __future__ import annotations
