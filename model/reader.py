@@ -36,6 +36,7 @@ from .mechanisms import (
     preferences,
     price_controls,
     removals,
+    standards,
     taxes,
 )
 from .spec import DEFAULT_PERIOD, Jurisdiction, Market, Scenario
@@ -511,14 +512,16 @@ def _read_market(r: Reader, mname: str, mraw, periods: tuple, jurisdictions: dic
         for key in _CAP_ONLY:
             if mraw.get(key) is not None:
                 r.fail(f"{mp}.{key}", "needs a cap: a pure tax market has no allowances")
-        return Market(mname, members, None, {}, description, coverage=coverage_share, tax=tax)
+        return Market(mname, members, None, {}, description, coverage=coverage_share, tax=tax,
+                      standard=standards.read(r, mp, mraw, periods))
     cap = caps.read_cap(r, mraw["cap"], f"{mp}.cap", periods,
                         {t: sum(covered[(j, t)] for j in members) for t in periods})
     allowances = caps.read_allocation(r, mraw.get("allocation"), f"{mp}.allocation", members, cap, covered, periods)
     return Market(mname, members, cap, allowances, description, coverage=coverage_share, tax=tax,
                   **banking.read(r, mp, mraw), **price_controls.read(r, mp, mraw, periods),
                   **conduct.read(r, mp, mraw, periods), msr=msr.read(r, mp, mraw.get("msr"), periods),
-                  minimum_purchase=preferences.read_minimum_purchase(r, mp, mraw, periods))
+                  minimum_purchase=preferences.read_minimum_purchase(r, mp, mraw, periods),
+                  standard=standards.read(r, mp, mraw, periods))
 
 
 def _in_reference_order(keys: list[Key]) -> list[Key]:

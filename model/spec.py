@@ -108,6 +108,7 @@ class Market:
     unsold: str = "cancel"  # `cancel` or `return`: fate of allowances withheld at the floor
     shortfall: str = "tradable"  # `tradable` or `own`: may a conduct shortfall be sold abroad
     minimum_purchase: dict | None = None  # tag -> period -> least share of credit imports from tagged programmes
+    standard: dict[int, float] | None = None  # period -> least abatement share of each member's covered BAU
 
     @property
     def capped(self) -> bool:

@@ -6,6 +6,6 @@ solves what they build with :func:`model.solve`. ``from model import kyoto`` wor
 for ``from model.chapters import kyoto``.
 """
 
-from . import corsia, eu_ets, fragmentation, kyoto, national, ontario, paris
+from . import at_home, corsia, eu_ets, fragmentation, kyoto, national, ontario, paris
 
-__all__ = ["corsia", "eu_ets", "fragmentation", "kyoto", "national", "ontario", "paris"]
+__all__ = ["at_home", "corsia", "eu_ets", "fragmentation", "kyoto", "national", "ontario", "paris"]

@@ -21,12 +21,13 @@ from . import (
     preferences,
     price_controls,
     removals,
+    standards,
     taxes,
 )
 
 #: The mechanisms in build order: variables first (in this order), then rows (in this order);
 #: ``caps`` writes the allowance balance last, once every other mechanism has added its terms.
 CATALOGUE = (coverage, abatement, banking, price_controls, conduct, msr, taxes, links, credits, preferences,
-             adjustments, removals, goods, caps)
+             adjustments, removals, standards, goods, caps)
 
 __all__ = ["CATALOGUE"] + [m.__name__.rsplit(".", 1)[1] for m in CATALOGUE]
