@@ -198,19 +198,29 @@ def _dual(duals, con) -> float:
 
 def _solve_once(m, ctx, time_limit: float = TIME_LIMIT) -> _Raw:
     """Solve the model with HiGHS and read its numbers (:class:`_Raw`)."""
-    return _read(m, ctx, _run_highs(m, ctx.scenario, time_limit))
+    duals, arrays = _run_highs(m, ctx.scenario, time_limit)
+    return _read(m, ctx, duals, arrays)
 
 
-def _read(m, ctx, duals: dict) -> _Raw:
-    """The numbers of a solved model (values loaded into its variables; duals by row)."""
+def _read(m, ctx, duals: dict, arrays: tuple | None = None) -> _Raw:
+    """The numbers of a solved model (values loaded into its variables; duals by row).
+
+    ``arrays`` (from :func:`_run_highs`): the variables' values by (name, index) and each row's
+    activity above its lower bound, read from HiGHS's solution arrays instead of the model.
+    """
     S = ctx.scale
-    values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
-              for index, value in comp.extract_values().items()}
+    if arrays is None:
+        values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
+                  for index, value in comp.extract_values().items()}
+        above = {con: max(pyo.value(con.body) - pyo.value(con.lower), 0.0) for con in m.balance.values()}
+    else:
+        values, above = arrays
+        values = {key: S * value for key, value in values.items()}
     abatement = {key: S * sum(v.value for v in ctx.terms[key]) for key in ctx.segs}
     named = {(name, key): _dual(duals, con) for mechanism in CATALOGUE for name in mechanism.DUALS
              for key, con in getattr(m, name).items()}
-    unused = {key: S * (max(pyo.value(con.body) - pyo.value(con.lower), 0.0)
-                        + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0)) for key, con in m.balance.items()}
+    unused = {key: S * (max(above[con], 0.0) + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0))
+              for key, con in m.balance.items()}
     return _Raw(values, abatement, named, unused)
 
 
@@ -251,9 +261,10 @@ def new_highs():
     return h
 
 
-def _run_highs(m, scenario: Scenario, time_limit: float) -> dict:
+def _run_highs(m, scenario: Scenario, time_limit: float) -> tuple[dict, tuple[dict, dict]]:
     """Solve with HiGHS (retrying once with regularisation), load the values into the model and
-    return the duals by row; an error for anything but an optimum.
+    return the duals by row, with the values by (variable name, index) and each row's activity
+    above its lower bound (:func:`_read`); an error for anything but an optimum.
 
     The model goes to HiGHS as arrays in one call (:func:`compile_model`); values and duals come
     back as HiGHS's solution arrays, matched to the variables and rows by position.
@@ -289,10 +300,13 @@ def _run_highs(m, scenario: Scenario, time_limit: float) -> dict:
                              "time_limit to model.solve, or make the scenario smaller")
         raise SolveError(f"HiGHS stopped with status {h.modelStatusToString(result)}")
     solution = h.getSolution()
-    for var, value in zip(c.cols, solution.col_value, strict=True):
+    x = list(solution.col_value)
+    for var, value in zip(c.cols, x, strict=True):
         if not var.fixed:
             var.set_value(value, skip_validation=True)
-    return dict(zip(c.rows, solution.row_dual, strict=True))
+    values = dict(zip(c.col_keys, (v.value for v in c.cols), strict=True))
+    above = dict(zip(c.rows, (a - lo for a, lo in zip(solution.row_value, c.row_lo, strict=True)), strict=True))
+    return dict(zip(c.rows, solution.row_dual, strict=True)), (values, above)
 
 
 def _diagnose(scenario: Scenario) -> str:
@@ -577,8 +591,14 @@ def compile_model(m) -> Compiled:
         key = (max(i, j), min(i, j))
         q[key] = q.get(key, 0.0) + (2 * c if i == j else c)
 
+    names: dict = {}
+
     def name(comp):
-        return (comp.parent_component().name, comp.index())
+        parent = comp.parent_component()
+        found = names.get(id(parent))
+        if found is None:
+            found = names[id(parent)] = parent.name
+        return (found, comp.index())
 
     return Compiled(cols, rows, [name(v) for v in cols], [name(c) for c in rows], cost, col_lo, col_hi,
                     row_lo, row_hi, a, q)
