@@ -45,7 +45,7 @@ def linopy_prices(raw):
         into[names.index(b), e] += 1.0
         into[names.index(a), e] -= 1.0
     trade = (flow * xr.DataArray(into, coords={"market": names, "edge": range(len(edges))})).sum("edge")
-    banked = bank.shift(period=1) - bank
+    banked = bank.shift(period=1).fillna(0) - bank if hasattr(bank, "fillna") else bank.shift(period=1) - bank
     lhs = supply + trade + banked
     need = np.zeros((len(names), len(years)))
     for i, mk in enumerate(names):
@@ -55,7 +55,7 @@ def linopy_prices(raw):
             cap = market["cap"][t] if isinstance(market["cap"], dict) else market["cap"]
             need[i, k] = bau - cap
     balance = m.add_constraints(lhs == xr.DataArray(need, coords={"market": names, "period": years}), name="balance")
-    m.solve(solver_name="highs", output_flag=False)
+    m.solve(solver_name="highs", output_flag=False, progress=False)
     dual = balance.dual
     return {(mk, t): float(dual.sel(market=mk, period=t)) / float(d.sel(period=t)) for mk in names for t in years}
 
@@ -73,7 +73,11 @@ def _child(which, n, periods):
         linopy_prices(raw)
     else:
         bench.direct(raw)
-    print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024))
+    # VmHWM: the peak resident set of this process's own address space (ru_maxrss would carry
+    # the parent's peak over the fork)
+    status = Path("/proc/self/status").read_text().splitlines()
+    hwm = next((float(line.split()[1]) for line in status if line.startswith("VmHWM:")), None)
+    print(json.dumps((hwm if hwm is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024))
 
 
 def peak_rss(which, n, periods):
