@@ -14,6 +14,7 @@ import time
 
 import highspy
 import numpy as np
+from peers import linopy_prices, peak_rss
 
 import model
 
@@ -110,12 +111,21 @@ def main():
     t0 = time.perf_counter()
     prices = direct(raw)
     t_direct = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    via_linopy = linopy_prices(raw)
+    t_linopy = time.perf_counter() - t0
     worst = max(abs(res.price(m, t) - p) / max(1.0, p) for (m, t), p in prices.items())
+    worst_linopy = max(abs(via_linopy[k] - p) / max(1.0, p) for k, p in prices.items())
     banked = float((res.prices["bank_mt"] > 1e-6).mean())
     print(f"{n} jurisdictions x {periods} periods x 20 steps, {len(raw['markets'])} markets, banking "
           f"(a bank is held in {banked:.0%} of market-periods)")
-    print(f"model.solve: {t_model:.3f} s; highspy direct: {t_direct:.3f} s; ratio {t_model / t_direct:.1f}x; "
-          f"largest relative price difference {worst:.2e}")
+    print(f"model.solve: {t_model:.3f} s; highspy direct: {t_direct:.3f} s; ratio {t_model / t_direct:.2f}x "
+          f"(target <= 1.3x); largest relative price difference {worst:.2e}")
+    print(f"linopy: {t_linopy:.3f} s; model.solve / linopy {t_model / t_linopy:.2f}x (target <= 1x); largest "
+          f"relative price difference {worst_linopy:.2e}")
+    rss = {which: peak_rss(which, n, periods) for which in ("model", "highspy", "linopy")}
+    print(f"peak RSS (fresh process each): model {rss['model']:.0f} MB; highspy {rss['highspy']:.0f} MB; linopy "
+          f"{rss['linopy']:.0f} MB; model / highspy {rss['model'] / rss['highspy']:.2f}x (target <= 1.3x)")
 
 
 if __name__ == "__main__":

@@ -450,6 +450,8 @@ def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, bo
     """One row per jurisdiction and period; payments from the money ledger."""
     taxed = pays[pays["item"] == "tax"].groupby(["payer", "period"])["amount_musd"].sum()
     credited = pays[pays["item"] == "credits"].groupby(["payee", "period"])["amount_musd"].sum()
+    taxed, credited = taxed.to_dict(), credited.to_dict()
+    net = dict(zip(book.index, book["net_payments_musd"].to_numpy().tolist(), strict=True))
     rows = []
     for j in scenario.jurisdictions.values():
         for t in scenario.periods:
@@ -458,8 +460,7 @@ def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, bo
                       if row["owner"] in scenario.markets and scenario.markets[row["owner"]].capped]
             allowances = sum(mk.allowances[(j.name, t)] for _row, mk in capped)
             revenue = float(credited.get((j.name, t), 0.0))
-            payments = float(book.loc[(j.name, t), "net_payments_musd"]
-                             + book.loc[(money.government(j.name), t), "net_payments_musd"]) + revenue
+            payments = float(net[(j.name, t)] + net[(money.government(j.name), t)]) + revenue
             if len(mine) == 1:
                 price, marginal = mine[0]["price"], mine[0]["marginal_cost"]
             elif not mine:

@@ -29,8 +29,6 @@ import time
 from dataclasses import dataclass, field, replace
 
 import pyomo.environ as pyo
-from pyomo.contrib.solver.common.results import TerminationCondition
-from pyomo.contrib.solver.solvers.highs import Highs
 
 from .build import Build, Inputs, build_model, quantity_scale
 from .errors import InfeasibleError, SolveError
@@ -202,48 +200,115 @@ def _dual(duals, con) -> float:
 
 def _solve_once(m, ctx, time_limit: float = TIME_LIMIT) -> _Raw:
     """Solve the model with HiGHS and read its numbers (:class:`_Raw`)."""
-    return _read(m, ctx, _run_highs(m, ctx.scenario, time_limit))
+    duals, arrays = _run_highs(m, ctx.scenario, time_limit)
+    return _read(m, ctx, duals, arrays)
 
 
-def _read(m, ctx, duals: dict) -> _Raw:
-    """The numbers of a solved model (values loaded into its variables; duals by row)."""
+def _read(m, ctx, duals: dict, arrays: tuple | None = None) -> _Raw:
+    """The numbers of a solved model (values loaded into its variables; duals by row).
+
+    ``arrays`` (from :func:`_run_highs`): the variables' values by (name, index) and each row's
+    activity above its lower bound, read from HiGHS's solution arrays instead of the model.
+    """
     S = ctx.scale
-    values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
-              for index, value in comp.extract_values().items()}
+    if arrays is None:
+        values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
+                  for index, value in comp.extract_values().items()}
+        above = {con: max(pyo.value(con.body) - pyo.value(con.lower), 0.0) for con in m.balance.values()}
+    else:
+        values, above = arrays
+        values = {key: S * value for key, value in values.items()}
     abatement = {key: S * sum(v.value for v in ctx.terms[key]) for key in ctx.segs}
     named = {(name, key): _dual(duals, con) for mechanism in CATALOGUE for name in mechanism.DUALS
              for key, con in getattr(m, name).items()}
-    unused = {key: S * (max(pyo.value(con.body) - pyo.value(con.lower), 0.0)
-                        + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0)) for key, con in m.balance.items()}
+    unused = {key: S * (max(above[con], 0.0) + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0))
+              for key, con in m.balance.items()}
     return _Raw(values, abatement, named, unused)
 
 
-def _run_highs(m, scenario: Scenario, time_limit: float) -> dict:
+def _highs_model(c: Compiled):
+    """The highspy model of a :class:`Compiled` model."""
+    import numpy as np
+
+    n = len(c.col_keys)
+    a_rows = np.fromiter((k[0] for k in c.a), np.int64, len(c.a))
+    a_cols = np.fromiter((k[1] for k in c.a), np.int64, len(c.a))
+    a_vals = np.fromiter(c.a.values(), float, len(c.a))
+    cost = np.zeros(n)
+    if c.cost:
+        cost[np.fromiter(c.cost, np.int64, len(c.cost))] = np.fromiter(c.cost.values(), float, len(c.cost))
+    q_rows = np.fromiter((k[0] for k in c.q), np.int64, len(c.q))
+    q_cols = np.fromiter((k[1] for k in c.q), np.int64, len(c.q))
+    q_vals = np.fromiter(c.q.values(), float, len(c.q))
+    return highs_from_arrays(n, cost, c.col_lo, c.col_hi, c.row_lo, c.row_hi, a_rows, a_cols, a_vals,
+                             q_rows, q_cols, q_vals)
+
+
+_BANNER_SHOWN = []
+
+
+def new_highs():
+    """A silent highspy instance (HiGHS prints a banner on the first one in a process: captured)."""
+    import highspy
+
+    if not _BANNER_SHOWN:
+        from pyomo.common.tee import capture_output
+
+        with capture_output(capture_fd=True):
+            h = highspy.Highs()
+        _BANNER_SHOWN.append(True)
+    else:
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def _run_highs(m, scenario: Scenario, time_limit: float) -> tuple[dict, tuple[dict, dict]]:
     """Solve with HiGHS (retrying once with regularisation), load the values into the model and
-    return the duals by row; an error for anything but an optimum."""
-    solver = Highs()
-    if not solver.available():
-        raise SolveError("HiGHS is not available: install the 'highspy' package")
-    n_vars = sum(len(comp) for comp in m.component_objects(pyo.Var, descend_into=False))
-    options = dict(HIGHS_OPTIONS, time_limit=float(time_limit), qp_iteration_limit=max(10_000, 20 * n_vars))
-    res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False, load_solutions=False)
-    if res.termination_condition in (TerminationCondition.iterationLimit, TerminationCondition.error):
+    return the duals by row, with the values by (variable name, index) and each row's activity
+    above its lower bound (:func:`_read`); an error for anything but an optimum.
+
+    The model goes to HiGHS as arrays in one call (:func:`compile_model`); values and duals come
+    back as HiGHS's solution arrays, matched to the variables and rows by position.
+    """
+    try:
+        import highspy
+    except ImportError as exc:  # pragma: no cover - highspy is a dependency
+        raise SolveError("HiGHS is not available: install the 'highspy' package") from exc
+    status = highspy.HighsModelStatus
+    c = compile_model(m)
+    h = new_highs()
+    highs_options(h, len(c.cols), time_limit)
+    h.passModel(_highs_model(c))
+    h.run()
+    result = h.getModelStatus()
+    retry = {status.kLoadError, status.kModelError, status.kPresolveError, status.kSolveError,
+             status.kPostsolveError, status.kIterationLimit, getattr(status, "kSolutionLimit", status.kIterationLimit)}
+    if result in retry:
         # HiGHS's active-set QP solver can cycle on degenerate problems (e.g. a bank that may sit
         # in either of two linked markets), or stop with an error on a badly conditioned Hessian;
         # its default regularisation breaks the cycle. The price accuracy check of the sequential
         # QP still applies to the answer.
-        options.update(qp_regularization_value=QP_REGULARIZATION, qp_iteration_limit=2**31 - 1)
-        res = solver.solve(m, solver_options=options, raise_exception_on_nonoptimal_result=False,
-                           load_solutions=False)
-    if res.termination_condition != TerminationCondition.convergenceCriteriaSatisfied:
-        if "infeasible" in str(res.termination_condition).lower():
+        h.setOptionValue("qp_regularization_value", QP_REGULARIZATION)
+        h.setOptionValue("qp_iteration_limit", 2**31 - 1)
+        h.clearSolver()
+        h.run()
+        result = h.getModelStatus()
+    if result != status.kOptimal:
+        if result in (status.kInfeasible, status.kUnboundedOrInfeasible):
             raise InfeasibleError(_diagnose(scenario), source=scenario.source)
-        if res.termination_condition == TerminationCondition.maxTimeLimit:
+        if result == status.kTimeLimit:
             raise SolveError(f"HiGHS stopped at its time limit of {time_limit:g} s: pass a larger "
                              "time_limit to model.solve, or make the scenario smaller")
-        raise SolveError(f"HiGHS stopped with status {res.termination_condition}")
-    res.solution_loader.load_vars()
-    return res.solution_loader.get_duals()
+        raise SolveError(f"HiGHS stopped with status {h.modelStatusToString(result)}")
+    solution = h.getSolution()
+    x = list(solution.col_value)
+    for var, value in zip(c.cols, x, strict=True):
+        if not var.fixed:
+            var.set_value(value, skip_validation=True)
+    values = dict(zip(c.col_keys, (v.value for v in c.cols), strict=True))
+    above = dict(zip(c.rows, (a - lo for a, lo in zip(solution.row_value, c.row_lo, strict=True)), strict=True))
+    return dict(zip(c.rows, solution.row_dual, strict=True)), (values, above)
 
 
 def _diagnose(scenario: Scenario) -> str:
@@ -495,40 +560,58 @@ class Compiled:
 
 
 def compile_model(m) -> Compiled:
-    """The Pyomo model ``m`` (linear rows, objective at most quadratic) as :class:`Compiled`."""
-    from pyomo.repn import generate_standard_repn
+    """The Pyomo model ``m`` (linear rows, objective at most quadratic) as :class:`Compiled`.
+
+    Walks each row once with Pyomo's linear-representation visitor (the walker of its
+    standard-form compiler) and the objective with its quadratic one; fixed variables count as
+    constants, moved into the bounds.
+    """
+    from pyomo.repn.linear import LinearRepnVisitor
+    from pyomo.repn.quadratic import QuadraticRepnVisitor
+    from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents, OrderedVarRecorder, VarRecorder
 
     inf = float("inf")
     cols = list(m.component_data_objects(pyo.Var, descend_into=True))
     where = {id(v): k for k, v in enumerate(cols)}
+    sorter = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
     col_lo = [v.value if v.fixed else (-inf if v.lb is None else v.lb) for v in cols]
     col_hi = [v.value if v.fixed else (inf if v.ub is None else v.ub) for v in cols]
+    visitor = LinearRepnVisitor({}, var_recorder=VarRecorder({id(v): v for v in cols}, sorter))
+    walk = visitor.walk_expression
     rows, row_lo, row_hi, a = [], [], [], {}
     for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True):
-        repn = generate_standard_repn(con.body, quadratic=False)
-        if repn.nonlinear_expr is not None:
+        lo, body, hi = con.to_bounded_expression(evaluate_bounds=True)
+        repn = walk(body)
+        if repn.nonlinear is not None:
             raise SolveError(f"row {con.name} is not linear")
         r = len(rows)
         rows.append(con)
         const = repn.constant
-        row_lo.append(-inf if con.lower is None else pyo.value(con.lower) - const)
-        row_hi.append(inf if con.upper is None else pyo.value(con.upper) - const)
-        for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-            key = (r, where[id(v)])
-            a[key] = a.get(key, 0.0) + c
+        row_lo.append(-inf if lo is None else lo - const)
+        row_hi.append(inf if hi is None else hi - const)
+        for vid, c in repn.linear.items():
+            if c:
+                a[(r, where[vid])] = c
     obj = next(m.component_data_objects(pyo.Objective, active=True))
-    repn = generate_standard_repn(obj.expr, quadratic=True)
-    cost = {}
-    for v, c in zip(repn.linear_vars, repn.linear_coefs, strict=True):
-        cost[where[id(v)]] = cost.get(where[id(v)], 0.0) + c
+    recorder = OrderedVarRecorder({id(v): v for v in cols}, dict(where), sorter)
+    repn = QuadraticRepnVisitor({}, var_recorder=recorder).walk_expression(obj.expr)
+    if repn.nonlinear is not None:
+        raise SolveError("the objective is not quadratic")
+    cost = {where[vid]: c for vid, c in repn.linear.items() if c}
     q = {}
-    for (v1, v2), c in zip(repn.quadratic_vars, repn.quadratic_coefs, strict=True):
-        i, j = where[id(v1)], where[id(v2)]
+    for (v1, v2), c in (repn.quadratic or {}).items():
+        i, j = where[v1], where[v2]
         key = (max(i, j), min(i, j))
         q[key] = q.get(key, 0.0) + (2 * c if i == j else c)
 
+    names: dict = {}
+
     def name(comp):
-        return (comp.parent_component().name, comp.index())
+        parent = comp.parent_component()
+        found = names.get(id(parent))
+        if found is None:
+            found = names[id(parent)] = parent.name
+        return (found, comp.index())
 
     return Compiled(cols, rows, [name(v) for v in cols], [name(c) for c in rows], cost, col_lo, col_hi,
                     row_lo, row_hi, a, q)

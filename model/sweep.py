@@ -449,12 +449,16 @@ class _Fast:
             raise _NoFast("not optimal")
         solution = h.getSolution()
         m, c0 = self.m, self.c0
-        for var, value in zip(c0.cols, solution.col_value, strict=True):
+        x = list(solution.col_value)
+        for var, value in zip(c0.cols, x, strict=True):
             var.set_value(value, skip_validation=True)
         duals = dict(zip(c0.rows, solution.row_dual, strict=True))
         ctx = dataclasses.replace(self.ctx, scenario=sc, segs=segs,
                                   weight={t: sc.discount_factor(t) * sc.years(t) for t in sc.periods})
-        raw = _read(m, ctx, duals)
+        # values and row activities from HiGHS's arrays (the rows' bounds are the variant's)
+        above = dict(zip(c0.rows, (a - lo for a, lo in zip(solution.row_value, new["row_lo"], strict=True)),
+                         strict=True))
+        raw = _read(m, ctx, duals, (dict(zip(c0.col_keys, x, strict=True)), above))
         # what is left unused, from the variant's row bounds (the Pyomo rows hold the base's)
         row_of = {key: i for i, key in enumerate(c0.row_keys)}
         activity = solution.row_value
