@@ -55,8 +55,10 @@ class DataError(ValueError):
 
 
 def data_dir() -> Path:
-    """The folder holding the CSV tables and ``datapackage.json`` (the one place that knows it)."""
-    return Path(__file__).resolve().parent.parent / "data"
+    """The folder holding the CSV tables and ``datapackage.json`` (the one place that knows it):
+    ``model/data_package``, installed with the package (``data/`` at the top of a clone is a link
+    to it), so that a chapter's notebook runs anywhere the package is installed."""
+    return Path(__file__).resolve().parent / "data_package"
 
 
 def descriptor(directory: Path | None = None) -> dict:

@@ -39,3 +39,16 @@ def test_chapters_take_scenarios_from_the_package():
         text = page.read_text()
         assert "../../scenarios" not in text, page
         assert '(p / "scenarios").is_dir()' not in text, page
+
+
+def test_the_data_package_is_package_data_and_the_top_level_folder_is_a_link():
+    from model import data
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    patterns = config["tool"]["setuptools"]["package-data"]["model"]
+    assert {"data_package/*.csv", "data_package/datapackage.json"} <= set(patterns)
+    assert data.data_dir() == Path(model.__file__).resolve().parent / "data_package"
+    top = ROOT / "data"
+    assert top.is_symlink() and top.resolve() == data.data_dir().resolve()
+    for name in data.tables():
+        assert (data.data_dir() / f"{name}.csv").is_file()
