@@ -42,10 +42,18 @@ def _cells_text(notebook: dict) -> str:
 
 
 @cache
+def _kept_everywhere() -> str:
+    """The text every chapter keeps in the student edition (a line of one chapter's solution that
+    another chapter shows in its main text is no leak)."""
+    return "\n".join(_norm(_cells_text(editions.strip_solutions(jupytext.read(path))))
+                     for path in sorted((ROOT / "book" / "chapters").glob("*.md")))
+
+
+@cache
 def solution_snippets(chapter: str) -> tuple[str, ...]:
     """Plain lines (prose without markup, and code) found only inside the chapter's solutions."""
     notebook = jupytext.read(ROOT / "book" / "chapters" / f"{chapter}.md")
-    kept = _norm(_cells_text(editions.strip_solutions(notebook)))
+    kept = _kept_everywhere()
     snippets = set()
     for cell in notebook["cells"]:
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
@@ -84,7 +92,7 @@ def edition_text(edition: str) -> str:
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_student_edition_has_no_solution_text(chapter):
     snippets = solution_snippets(chapter)
-    assert len(snippets) >= 3, f"too few solution snippets in {chapter} to test"
+    assert len(snippets) >= 2, f"too few solution snippets in {chapter} to test"
     teacher, student = edition_text("teacher"), edition_text("student")
     found = [s for s in snippets if _loose(s) in teacher]
     assert len(found) >= 0.8 * len(snippets), f"control: teacher edition lacks {set(snippets) - set(found)}"
