@@ -53,6 +53,9 @@ REQUIRED_ACCURACY = 1e-4
 PRICE_EPSILON = 1e-6
 #: Floor of the curvature H used in a Newton step, as a share of MAC(max)/max.
 CURVATURE_FLOOR = 1e-6
+#: Below this share of MAC(max)/max a curve counts as flat where it is expanded, and the Newton
+#: step takes the secant over the next 1% of its range instead (see :func:`_curvature`).
+FLAT_CURVATURE = 1e-3
 
 
 @dataclass
@@ -334,7 +337,14 @@ def _curvature(mac, q: float, bau: float) -> float:
     step = 1e-6 * top
     lo, hi = max(q - step, 0.0), min(q + step, top)
     slope = (mac.marginal(hi, bau) - mac.marginal(lo, bau)) / (hi - lo) if hi > lo else 0.0
-    return max(slope, CURVATURE_FLOOR * mac.marginal(top, bau) / top)
+    average = mac.marginal(top, bau) / top
+    if slope < FLAT_CURVATURE * average:
+        # nearly flat here (a power curve at zero abatement): a Newton model this flat leaves
+        # HiGHS's active-set QP solver cycling, so take the secant over the next 1% of the range
+        ahead = min(q + 0.01 * top, top)
+        if ahead > q:
+            slope = max(slope, (mac.marginal(ahead, bau) - mac.marginal(q, bau)) / (ahead - q))
+    return max(slope, CURVATURE_FLOOR * average)
 
 
 def _gap(mac, q: float, bau: float, p: float, low: float = 0.0) -> float:

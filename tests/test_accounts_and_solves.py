@@ -277,3 +277,45 @@ def test_edits_by_dotted_path_match_edits_of_the_raw_dict():
     assert sc.markets["EU_ETS"].cap[2030] == 700  # the original is unchanged
     with pytest.raises(KeyError, match=r"links\[5\]"):
         sc.with_paths({"links[5].import_limit": 0.1})
+
+
+def test_flat_newton_model_does_not_stall_the_qp_solver():
+    """Found by hypothesis in CI: a market whose power curves (beta 2) abate nothing in the first,
+    piecewise-linear solve gave a Newton model so flat that HiGHS's active-set QP cycled until its
+    time limit. The price is the first step's cost, where the power curves abate
+    B sqrt(p / (kappa gamma)) (closed form) and the step block covers the rest."""
+    raw = {'name': 'random',
+     'jurisdictions': {'J0': {'bau': 172.07120570181985,
+       'mac': {'type': 'power',
+        'kappa': 1.608714427456878,
+        'gamma': 2887,
+        'beta': 2}},
+      'J1': {'bau': 232.957,
+       'mac': {'type': 'steps',
+        'steps': [{'quantity': 1000.0, 'cost': 1.25},
+         {'quantity': 1000.0, 'cost': 64.92911533661217},
+         {'quantity': 1000.0, 'cost': 141.58300638726462}]}},
+      'J2': {'bau': 207.4790595805245,
+       'mac': {'type': 'power',
+        'kappa': 2.560324563117543,
+        'gamma': 2887,
+        'beta': 2}},
+      'J3': {'bau': 50.0,
+       'mac': {'type': 'linear', 'slope': 2.850817883449855}},
+      'J4': {'bau': 37.60764271146376,
+       'mac': {'type': 'linear', 'slope': 1.0608528079528219}},
+      'J5': {'bau': 258.811,
+       'mac': {'type': 'linear', 'slope': 2.816258101177044}}},
+     'markets': {'M0': {'members': ['J0', 'J1', 'J2'],
+       'cap': 564.5026187949225},
+      'M1': {'members': ['J3', 'J4'], 'cap': 35.043057084585506},
+      'M2': {'members': ['J5'], 'cap': 103.5244}},
+     'links': [['M0', 'M2']]}
+    market = {"M0": raw["markets"]["M0"]}
+    res = model.solve({**raw, "markets": market, "links": []}, time_limit=10)
+    assert res.price("M0") == pytest.approx(1.25, rel=1e-9)
+    seg = res.segments.set_index("jurisdiction")
+    for j in ("J0", "J2"):
+        mac, bau = raw["jurisdictions"][j]["mac"], raw["jurisdictions"][j]["bau"]
+        expected = bau * (1.25 / (mac["kappa"] * mac["gamma"])) ** (1 / mac["beta"])
+        assert seg.loc[j, "abatement_mt"] == pytest.approx(expected, rel=1e-6)
