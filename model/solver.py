@@ -53,8 +53,8 @@ REQUIRED_ACCURACY = 1e-4
 PRICE_EPSILON = 1e-6
 #: Floor of the curvature H used in a Newton step, as a share of MAC(max)/max.
 CURVATURE_FLOOR = 1e-6
-#: Below this share of MAC(max)/max a curve counts as flat where it is expanded, and the Newton
-#: step takes the secant over the next 1% of its range instead (see :func:`_curvature`).
+#: Below this share of MAC(max)/max a curve counts as flat at zero abatement, and the Newton step
+#: from zero takes the secant over the next 1% of its range instead (see :func:`_curvature`).
 FLAT_CURVATURE = 1e-3
 
 
@@ -338,9 +338,10 @@ def _curvature(mac, q: float, bau: float) -> float:
     lo, hi = max(q - step, 0.0), min(q + step, top)
     slope = (mac.marginal(hi, bau) - mac.marginal(lo, bau)) / (hi - lo) if hi > lo else 0.0
     average = mac.marginal(top, bau) / top
-    if slope < FLAT_CURVATURE * average:
-        # nearly flat here (a power curve at zero abatement): a Newton model this flat leaves
-        # HiGHS's active-set QP solver cycling, so take the secant over the next 1% of the range
+    if q <= 1e-12 * top and slope < FLAT_CURVATURE * average:
+        # flat at zero abatement (a power curve with beta > 1): a Newton model this flat leaves
+        # HiGHS's active-set QP solver cycling, so the first step from zero takes the secant over
+        # the next 1% of the range (later steps, away from zero, use the true curvature)
         ahead = min(q + 0.01 * top, top)
         if ahead > q:
             slope = max(slope, (mac.marginal(ahead, bau) - mac.marginal(q, bau)) / (ahead - q))
