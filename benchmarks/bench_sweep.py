@@ -14,26 +14,13 @@ import numpy as np
 
 import model
 from model.edit import with_paths
+from model.examples import random_markets
 from model.sweep import sweep
 
 
 def scenario(n=50, markets=10, seed=3, steps_only=False):
-    """Linear and step MACs (only steps: an LP), every other pair of markets linked (as tests/test_sweep.py)."""
-    rng = np.random.default_rng(seed)
-    jur, mk = {}, {f"M{m}": {"members": [], "cap": 0.0} for m in range(markets)}
-    for i in range(n):
-        bau = float(rng.uniform(10, 200))
-        if i % 2 or steps_only:
-            costs = np.sort(rng.uniform(1, 300, 8))
-            mac = {"type": "steps", "steps": [{"quantity": bau / 8, "cost": float(c)} for c in costs]}
-        else:
-            mac = {"type": "linear", "slope": float(rng.uniform(0.5, 5))}
-        jur[f"J{i}"] = {"bau": bau, "mac": mac}
-        m = mk[f"M{i % markets}"]
-        m["members"].append(f"J{i}")
-        m["cap"] += round(bau * float(rng.uniform(0.7, 0.95)), 3)
-    links = [[f"M{m}", f"M{m + 1}"] for m in range(0, markets - 1, 2)]
-    return {"name": "sweep benchmark", "jurisdictions": jur, "markets": mk, "links": links}
+    """Linear and step MACs (only steps: an LP), every other pair of markets linked."""
+    return random_markets(n, markets, seed, steps_only=steps_only, name="sweep benchmark")
 
 
 def main():

@@ -8,32 +8,13 @@ import pytest
 
 import model
 from model import cli
+from model.examples import random_markets
 from model.sweep import grid, load_uncertainty, monte_carlo, product, sweep
 
 
 def big(n=50, markets=10, seed=3, periods=(2030,), banking=False):
     """A 10-market, 50-jurisdiction scenario: linear and step MACs, every other pair linked."""
-    rng = np.random.default_rng(seed)
-    jur, mk = {}, {f"M{m}": {"members": [], "cap": 0.0} for m in range(markets)}
-    for i in range(n):
-        bau = float(rng.uniform(10, 200))
-        if i % 2:
-            costs = np.sort(rng.uniform(1, 300, 8))
-            mac = {"type": "steps", "steps": [{"quantity": bau / 8, "cost": float(c)} for c in costs]}
-        else:
-            mac = {"type": "linear", "slope": float(rng.uniform(0.5, 5))}
-        jur[f"J{i}"] = {"bau": bau, "mac": mac}
-        m = mk[f"M{i % markets}"]
-        m["members"].append(f"J{i}")
-        m["cap"] += round(bau * float(rng.uniform(0.7, 0.95)), 3)
-    links = [[f"M{m}", f"M{m + 1}"] for m in range(0, markets - 1, 2)]
-    raw = {"name": "sweep test", "jurisdictions": jur, "markets": mk, "links": links}
-    if len(periods) > 1:
-        raw["periods"] = list(periods)
-        raw["discount_rate"] = 0.03
-        for m in mk.values():
-            m["banking"] = banking
-    return model.load_scenario(raw)
+    return model.load_scenario(random_markets(n, markets, seed, periods=periods, banking=banking, name="sweep test"))
 
 
 def same(a, b, tol=1e-9):
