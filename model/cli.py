@@ -113,6 +113,19 @@ def autarky_summary(linked, unlinked) -> str:
     return "\n".join(lines)
 
 
+
+def _failure(exc: Exception, file: str) -> int:
+    """Print a failed run's one-line message and return its exit code: 3 for a scenario whose
+    caps cannot be met, 2 for a malformed one (or an edit naming no key), 4 for a solver failure."""
+    if isinstance(exc, InfeasibleError):
+        print(f"infeasible: {exc.one_line()}", file=sys.stderr)
+        return 3
+    if isinstance(exc, SolveError):
+        print(f"solver error: {file}: {exc}", file=sys.stderr)
+        return 4
+    print(f"error: {exc.one_line() if isinstance(exc, ScenarioError) else exc}", file=sys.stderr)
+    return 2
+
 def main(argv=None) -> int:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -143,15 +156,8 @@ def _main(argv=None) -> int:
         unlinked = None
         if getattr(args, "vs_autarky", False):
             unlinked = solve(autarky(scenario), tolerance=args.tolerance, time_limit=args.time_limit)
-    except InfeasibleError as exc:
-        print(f"infeasible: {exc.one_line()}", file=sys.stderr)
-        return 3
-    except ScenarioError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
-        return 2
-    except SolveError as exc:
-        print(f"solver error: {args.file}: {exc}", file=sys.stderr)
-        return 4
+    except (ScenarioError, SolveError) as exc:
+        return _failure(exc, args.file)
     if args.json:
         out = results.to_json()
         if unlinked is not None:
@@ -238,15 +244,8 @@ def sweep_main(args) -> int:
         else:
             result = sweep(scenario, variants, fast=not args.rebuild, progress=False if args.no_progress else None,
                            time_limit=args.time_limit)
-    except InfeasibleError as exc:
-        print(f"infeasible: {exc.one_line()}", file=sys.stderr)
-        return 3
-    except (ScenarioError, KeyError) as exc:
-        print(f"error: {exc.one_line() if isinstance(exc, ScenarioError) else exc}", file=sys.stderr)
-        return 2
-    except SolveError as exc:
-        print(f"solver error: {args.file}: {exc}", file=sys.stderr)
-        return 4
+    except (ScenarioError, SolveError, KeyError) as exc:
+        return _failure(exc, args.file)
     frame = result.frame
     print(f"{len(variants)} variants of '{scenario.name}' in {result.seconds:.2f} s "
           f"({sum(result.fast)} on the fast path)")
