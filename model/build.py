@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
 from .spec import Scenario, Segment, Segments
 
@@ -129,12 +130,15 @@ def build_model(scenario: Scenario, segs: Segments, inputs: Inputs = Inputs(),
 
     ctx = Build(scenario, segs, inputs, scale=quantity_scale(segs) if scale is None else scale,
                 weight={t: scenario.discount_factor(t) * scenario.years(t) for t in scenario.periods})
-    m = pyo.ConcreteModel(name=scenario.name)
-    for mechanism in CATALOGUE:
-        mechanism.variables(m, ctx)
-    for mechanism in CATALOGUE:
-        mechanism.rows(m, ctx)
-    m.other_cost = pyo.Expression(expr=pyo.quicksum(ctx.costs))
-    m.cost = pyo.Objective(expr=m.other_cost + abatement.newton_cost(m, ctx), sense=pyo.minimize,
-                           doc="discounted cost (less constants), in units of the quantity scale times MUSD")
+    # the cyclic garbage collector is paused while the model is written: the model's many small
+    # objects would otherwise trigger full collections that walk all of them (as Pyomo's writers do)
+    with PauseGC():
+        m = pyo.ConcreteModel(name=scenario.name)
+        for mechanism in CATALOGUE:
+            mechanism.variables(m, ctx)
+        for mechanism in CATALOGUE:
+            mechanism.rows(m, ctx)
+        m.other_cost = pyo.Expression(expr=pyo.quicksum(ctx.costs))
+        m.cost = pyo.Objective(expr=m.other_cost + abatement.newton_cost(m, ctx), sense=pyo.minimize,
+                               doc="discounted cost (less constants), in units of the quantity scale times MUSD")
     return m, ctx

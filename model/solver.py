@@ -25,6 +25,7 @@ Infeasibility is checked before solving (:func:`check_feasible`), and named afte
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field, replace
 
@@ -234,9 +235,9 @@ def _highs_model(c: Compiled):
     import numpy as np
 
     n = len(c.col_keys)
-    a_rows = np.fromiter((k[0] for k in c.a), np.int64, len(c.a))
-    a_cols = np.fromiter((k[1] for k in c.a), np.int64, len(c.a))
-    a_vals = np.fromiter(c.a.values(), float, len(c.a))
+    a_rows = np.array(c.a_rows, np.int64)
+    a_cols = np.array(c.a_cols, np.int64)
+    a_vals = np.array(c.a_vals, float)
     cost = np.zeros(n)
     if c.cost:
         cost[np.fromiter(c.cost, np.int64, len(c.cost))] = np.fromiter(c.cost.values(), float, len(c.cost))
@@ -553,8 +554,9 @@ class Compiled:
     """A built model as arrays: minimise ``cost @ x + x' Q x / 2`` subject to ``row_lo <= A x <= row_hi``
     and ``col_lo <= x <= col_hi``; columns and rows keyed by (component name, index).
 
-    ``a`` maps (row, column) positions to coefficients, ``q`` (i, j) with i >= j to the lower
-    triangle of Q. ``cols`` and ``rows`` are the Pyomo components in column and row order.
+    A is held by coordinates (``a_rows``, ``a_cols``, ``a_vals``; :attr:`a` maps (row, column)
+    positions to coefficients), ``q`` maps (i, j) with i >= j to the lower triangle of Q. ``cols``
+    and ``rows`` are the Pyomo components in column and row order.
     """
 
     cols: list
@@ -566,8 +568,15 @@ class Compiled:
     col_hi: list
     row_lo: list
     row_hi: list
-    a: dict
+    a_rows: list
+    a_cols: list
+    a_vals: list
     q: dict
+
+    @functools.cached_property
+    def a(self) -> dict:
+        """(row, column) -> coefficient of A."""
+        return dict(zip(zip(self.a_rows, self.a_cols, strict=True), self.a_vals, strict=True))
 
 
 def compile_model(m) -> Compiled:
@@ -575,34 +584,63 @@ def compile_model(m) -> Compiled:
 
     Walks each row once with Pyomo's linear-representation visitor (the walker of its
     standard-form compiler) and the objective with its quadratic one; fixed variables count as
-    constants, moved into the bounds.
+    constants, moved into the bounds. The garbage collector is paused meanwhile (see
+    :func:`model.build.build_model`).
     """
+    from pyomo.common.gc_manager import PauseGC
+
+    with PauseGC():
+        return _compile(m)
+
+
+def _compile(m) -> Compiled:
     from pyomo.repn.linear import LinearRepnVisitor
     from pyomo.repn.quadratic import QuadraticRepnVisitor
     from pyomo.repn.util import FileDeterminism, FileDeterminism_to_SortComponents, OrderedVarRecorder, VarRecorder
 
     inf = float("inf")
-    cols = list(m.component_data_objects(pyo.Var, descend_into=True))
+    # variables and rows with their (component name, index) keys, read from each component's
+    # items (asking a component's data for its index searches the component)
+    cols, col_keys = [], []
+    for comp in m.component_objects(pyo.Var, descend_into=True):
+        name = comp.name
+        for index, var in comp.items():
+            cols.append(var)
+            col_keys.append((name, index))
     where = {id(v): k for k, v in enumerate(cols)}
     sorter = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
-    col_lo = [v.value if v.fixed else (-inf if v.lb is None else v.lb) for v in cols]
-    col_hi = [v.value if v.fixed else (inf if v.ub is None else v.ub) for v in cols]
+    col_lo, col_hi = [], []
+    for v in cols:
+        if v.fixed:
+            col_lo.append(v.value)
+            col_hi.append(v.value)
+        else:
+            lo, hi = v.bounds
+            col_lo.append(-inf if lo is None else lo)
+            col_hi.append(inf if hi is None else hi)
     visitor = LinearRepnVisitor({}, var_recorder=VarRecorder({id(v): v for v in cols}, sorter))
     walk = visitor.walk_expression
-    rows, row_lo, row_hi, a = [], [], [], {}
-    for con in m.component_data_objects(pyo.Constraint, active=True, descend_into=True):
-        lo, body, hi = con.to_bounded_expression(evaluate_bounds=True)
-        repn = walk(body)
-        if repn.nonlinear is not None:
-            raise SolveError(f"row {con.name} is not linear")
-        r = len(rows)
-        rows.append(con)
-        const = repn.constant
-        row_lo.append(-inf if lo is None else lo - const)
-        row_hi.append(inf if hi is None else hi - const)
-        for vid, c in repn.linear.items():
-            if c:
-                a[(r, where[vid])] = c
+    rows, row_keys, row_lo, row_hi, a_rows, a_cols, a_vals = [], [], [], [], [], [], []
+    for comp in m.component_objects(pyo.Constraint, active=True, descend_into=True):
+        name = comp.name
+        for index, con in comp.items():
+            if not con.active:
+                continue
+            lo, body, hi = con.to_bounded_expression(evaluate_bounds=True)
+            repn = walk(body)
+            if repn.nonlinear is not None:
+                raise SolveError(f"row {con.name} is not linear")
+            r = len(rows)
+            rows.append(con)
+            row_keys.append((name, index))
+            const = repn.constant
+            row_lo.append(-inf if lo is None else lo - const)
+            row_hi.append(inf if hi is None else hi - const)
+            for vid, c in repn.linear.items():
+                if c:
+                    a_rows.append(r)
+                    a_cols.append(where[vid])
+                    a_vals.append(c)
     obj = next(m.component_data_objects(pyo.Objective, active=True))
     recorder = OrderedVarRecorder({id(v): v for v in cols}, dict(where), sorter)
     repn = QuadraticRepnVisitor({}, var_recorder=recorder).walk_expression(obj.expr)
@@ -615,17 +653,7 @@ def compile_model(m) -> Compiled:
         key = (max(i, j), min(i, j))
         q[key] = q.get(key, 0.0) + (2 * c if i == j else c)
 
-    names: dict = {}
-
-    def name(comp):
-        parent = comp.parent_component()
-        found = names.get(id(parent))
-        if found is None:
-            found = names[id(parent)] = parent.name
-        return (found, comp.index())
-
-    return Compiled(cols, rows, [name(v) for v in cols], [name(c) for c in rows], cost, col_lo, col_hi,
-                    row_lo, row_hi, a, q)
+    return Compiled(cols, rows, col_keys, row_keys, cost, col_lo, col_hi, row_lo, row_hi, a_rows, a_cols, a_vals, q)
 
 
 def highs_options(h, n_vars: int, time_limit: float = TIME_LIMIT) -> None:

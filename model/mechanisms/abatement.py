@@ -16,6 +16,7 @@ A host's abatement is at least BAU less its crediting baseline (:mod:`model.mech
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
 
 from ..spec import Segments
 from .credits import baseline_gap
@@ -75,16 +76,23 @@ def variables(m, ctx) -> None:
         return (ctx.Q(max(0.0, gap.get((j, o, t), 0.0))), ctx.Q(seg.mac.max_abatement(seg.bau)))
 
     m.abate = pyo.Var(smooth, bounds=q_bounds, doc="abatement of segments with smooth MACs, Mt/yr")
-    m.block = pyo.Var(list(merit), bounds=lambda _m, j, o, t, k: (0.0, ctx.Q(merit[(j, o, t, k)][0])),
-                      doc="abatement in a merit-order block, Mt/yr")
+    keys = list(merit)
+    m.block = pyo.Var(keys, bounds=(0.0, None), doc="abatement in a merit-order block, Mt/yr")
+    # in bulk: each block's variable by position (its upper bound the block's size), its cost as
+    # one linear expression of monomials (the same objective as a sum of ``cost * block`` terms,
+    # written without Pyomo's operators)
+    blocks_ = list(m.block.values())
+    for key, var in zip(keys, blocks_, strict=True):
+        var.setub(ctx.Q(merit[key][0]))
     ctx.terms = {key: [] for key in segs}
-    for (j, o, t, k) in merit:
-        ctx.terms[(j, o, t)].append(m.block[j, o, t, k])
+    for (j, o, t, _k), var in zip(keys, blocks_, strict=True):
+        ctx.terms[(j, o, t)].append(var)
     for key in smooth:
         ctx.terms[key] = [m.abate[key]]
     d = ctx.weight
-    for key, (_size, cost) in merit.items():
-        ctx.costs.append(d[key[2]] * cost * m.block[key])
+    if keys:
+        ctx.costs.append(LinearExpression([MonomialTermExpression((d[key[2]] * merit[key][1], var))
+                                           for key, var in zip(keys, blocks_, strict=True)]))
     for (j, o, t) in quadratic:
         ctx.costs.append(d[t] * 0.5 * segs[(j, o, t)].mac.slope * ctx.scale * m.abate[j, o, t] ** 2)
     ctx.expanded = expanded

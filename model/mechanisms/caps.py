@@ -19,6 +19,7 @@ the cap to the members: it changes who pays whom, not who abates.
 from __future__ import annotations
 
 import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
 
 from ..keys import REQUIRED, Key
 from ..spec import Duals, Values
@@ -151,7 +152,8 @@ def rows(m, ctx) -> None:
     def balance_rule(_m, n, t):
         mk = sc.markets[n]
         covered = [(j, n, t) for j in mk.members if (j, n, t) in ctx.segs]
-        lhs = pyo.quicksum(ctx.q(*key) for key in covered) + pyo.quicksum(ctx.balance.get((n, t), []))
+        abated = [v for key in covered for v in ctx.terms.get(key, ())]
+        lhs = (LinearExpression(abated) if abated else 0.0) + pyo.quicksum(ctx.balance.get((n, t), []))
         required = ctx.Q(sum(ctx.segs[key].bau for key in covered) - mk.cap[t] + ctx.required.get((n, t), 0.0))
         if mk.banking:
             # a banking market keeps its surplus: it is banked (also at the end of the last period:

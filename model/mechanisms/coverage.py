@@ -55,18 +55,20 @@ def segments(scenario: Scenario) -> dict[tuple[str, str, int], Segment]:
     """
     out = {}
     used: dict[tuple[str, int], float] = {}
+    # ordered by owner, period and member: the columns of each allowance balance sit together
+    # in the model, which HiGHS's simplex solves faster than the same LP ordered by member
     for mk in scenario.markets.values():
-        for j in mk.members:
-            jur = scenario.jurisdictions[j]
-            for t in scenario.periods:
-                share = mk.coverage[t]
+        for t in scenario.periods:
+            share = mk.coverage[t]
+            for j in mk.members:
                 used[(j, t)] = used.get((j, t), 0.0) + share
                 if share > 0:
+                    jur = scenario.jurisdictions[j]
                     out[(j, mk.name, t)] = Segment(share * jur.bau[t], jur.mac.share(share), share)
     for c in scenario.credits.values():
-        for h in c.hosts:
-            jur = scenario.jurisdictions[h]
-            for t in scenario.periods:
+        for t in scenario.periods:
+            for h in c.hosts:
+                jur = scenario.jurisdictions[h]
                 share = max(0.0, 1.0 - used.get((h, t), 0.0))
                 if share > 1e-12:
                     out[(h, c.name, t)] = Segment(share * jur.bau[t], jur.mac.share(share), share)
