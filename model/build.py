@@ -22,7 +22,7 @@ from pyomo.common.gc_manager import PauseGC
 
 from .spec import Scenario, Segment, Segments
 
-__all__ = ["Build", "Inputs", "build_model", "quantity_scale"]
+__all__ = ["Build", "Inputs", "build_model", "quantity_scale", "release"]
 
 
 @dataclass(frozen=True)
@@ -142,3 +142,26 @@ def build_model(scenario: Scenario, segs: Segments, inputs: Inputs = Inputs(),
         m.cost = pyo.Objective(expr=m.other_cost + abatement.newton_cost(m, ctx), sense=pyo.minimize,
                                doc="discounted cost (less constants), in units of the quantity scale times MUSD")
     return m, ctx
+
+
+def release(m: pyo.ConcreteModel) -> None:
+    """Let a model that is no longer needed be freed by reference counting.
+
+    A Pyomo block, and every scalar component, holds itself in its own data map (``{None:
+    self}``), and the rules that built its components may hold the model: reference cycles that
+    leave a dropped model, with its hundreds of thousands of variables and terms, to the cyclic
+    garbage collector. Clearing them breaks the cycles; the model must not be used afterwards.
+    """
+    comps = [*m.component_objects(descend_into=True), m]
+    # the index sets Pyomo makes for components indexed by lists are not on the block
+    comps += [s for comp in comps for s in (getattr(comp, "_anonymous_sets", None) or ())]
+    from pyomo.core.base.initializer import InitializerBase
+
+    for comp in comps:
+        data = getattr(comp, "_data", None)
+        if isinstance(data, dict) and len(data) == 1 and data.get(None) is comp:
+            data.clear()
+        # rules (closures that may hold the model) are no longer needed once it is built
+        for name, value in list(getattr(comp, "__dict__", {}).items()):
+            if isinstance(value, InitializerBase):
+                setattr(comp, name, None)

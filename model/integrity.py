@@ -81,30 +81,37 @@ def _in(values: Values, t) -> float:
 def ledger(scenario, sol, seg: pd.DataFrame, received: ByMarket) -> list[dict]:
     """The ledger's rows (one per period), from the solution and its segments table."""
     capped = [n for n, mk in scenario.markets.items() if mk.capped]
+    # the segments table summed by period and owner once (not filtered per period)
+    sums = seg.groupby(["period", "owner"], sort=False)[["bau", "emissions", "abatement"]].sum()
+    bau, emitted, abated = (sums[c].to_dict() for c in ("bau", "emissions", "abatement"))
+    all_abated = seg.groupby("period", sort=False)["abatement"].sum().to_dict()
+    outside: dict = {}
+    for (t, o), v in abated.items():
+        if o not in scenario.markets or not scenario.markets[o].capped:
+            outside[t] = outside.get(t, 0.0) + float(v)
     rows = []
     for t in scenario.periods:
-        here = seg[seg["period"] == t]
-        in_capped = here[here["owner"].isin(capped)]
-        covered_bau = {n: float(in_capped[in_capped["owner"] == n]["bau"].sum()) for n in capped}
+        covered_bau = {n: float(bau.get((t, n), 0.0)) for n in capped}
+        capped_bau = sum(covered_bau.values())
         global_bau = sum(j.bau[t] for j in scenario.jurisdictions.values())
-        global_emissions = global_bau - float(here["abatement"].sum())
+        global_emissions = global_bau - float(all_abated.get(t, 0.0))
         double, gain, sent = _trade(scenario, sol, t)
         surplus, hot_air = _hot_air(scenario, sol, t, covered_bau, sent, received)
         surrendered, non_additional = _credits(scenario, sol, t)
         reference = (sum(min(scenario.markets[n].cap[t], covered_bau[n]) for n in capped)
-                     + global_bau - float(in_capped["bau"].sum()))
+                     + global_bau - capped_bau)
 
         rows.append({
             "period": t, "years": scenario.years(t), "discount_factor": scenario.discount_factor(t),
-            "caps": sum(scenario.markets[n].cap[t] for n in capped), "covered_bau": float(in_capped["bau"].sum()),
-            "covered_emissions": float(in_capped["emissions"].sum()), "global_bau": global_bau,
+            "caps": sum(scenario.markets[n].cap[t] for n in capped), "covered_bau": capped_bau,
+            "covered_emissions": sum(float(emitted.get((t, n), 0.0)) for n in capped), "global_bau": global_bau,
             "global_emissions": global_emissions, "hot_air_sold": hot_air, "credits_surrendered": surrendered,
             "non_additional_credits": non_additional, "double_counted": double, "shortfall": _in(sol.shortfall, t),
             "extra_allowances": _in(sol.extra, t), "withheld": _in(sol.withheld, t),
             "banked": sum(bank_change(scenario, sol, n, t) for n in capped if scenario.markets[n].banking),
             "msr_intake": _in(sol.msr_intake, t) / scenario.years(t), "surplus_allowances": surplus,
             "unused_allowances": sum(sol.unused.get((n, t), 0.0) for n in capped), "exchange_gain": gain,
-            "outside_abatement": float(here[~here["owner"].isin(capped)]["abatement"].sum()),
+            "outside_abatement": outside.get(t, 0.0),
             "integrity_gap": global_emissions - reference,
         })
     return rows

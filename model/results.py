@@ -556,24 +556,31 @@ def leakage(regulated: Results, reference: Results, good: str | None = None, per
 
 
 def _group_frame(scenario: Scenario, prices: pd.DataFrame) -> pd.DataFrame:
-    """One row per link group and period, summed from the prices table."""
+    """One row per link group and period, summed from the prices table (read once, as records)."""
     c = {n: col("prices", n) for n in COLUMNS["prices"]}
+    names = ["link_group", "market", "period", "kind", "price", "cap", "emissions", "bank", "withheld",
+             "extra_allowances", "shortfall", "msr_intake"]
+    parts: dict = {}
+    for rec in zip(*(prices[c[n]].tolist() for n in names), strict=True):
+        row = dict(zip(names, rec, strict=True))
+        parts.setdefault(row["link_group"], {}).setdefault(row["period"], []).append(row)
     rows = []
-    for group, frame in prices.groupby("link_group", sort=False):
-        mks = [scenario.markets[n] for n in frame["market"].unique() if n in scenario.markets]
-        before = sum(mk.initial_bank for mk in mks if mk.banking)
-        for t, part in frame.groupby("period", sort=False):
-            capped = part[part["kind"] == "cap"]
-            found = part[c["price"]].dropna()
-            one = len(found) and float(found.max() - found.min()) <= 1e-9 * max(1.0, float(found.abs().max()))
-            bank = float(part[c["bank"]].sum())
-            rows.append({"link_group": group, "period": t, "price": float(found.iloc[0]) if one else float("nan"),
-                         "cap": float(capped[c["cap"]].sum()), "emissions": float(part[c["emissions"]].sum()),
+    for group, periods in parts.items():
+        members = dict.fromkeys(r["market"] for part in periods.values() for r in part)
+        before = sum(scenario.markets[n].initial_bank for n in members
+                     if n in scenario.markets and scenario.markets[n].banking)
+        for t, part in periods.items():
+            found = [r["price"] for r in part if r["price"] == r["price"]]  # NaN: no price
+            one = bool(found) and max(found) - min(found) <= 1e-9 * max(1.0, max(abs(p) for p in found))
+            bank = sum(r["bank"] for r in part)
+            rows.append({"link_group": group, "period": t, "price": float(found[0]) if one else float("nan"),
+                         "cap": sum(r["cap"] for r in part if r["kind"] == "cap"),
+                         "emissions": sum(r["emissions"] for r in part),
                          "bank": bank, "bank_change": (bank - before) / scenario.years(t),
-                         "withheld": float(part[c["withheld"]].sum()),
-                         "extra_allowances": float(part[c["extra_allowances"]].sum()),
-                         "shortfall": float(part[c["shortfall"]].sum()),
-                         "msr_intake": float(part[c["msr_intake"]].sum())})
+                         "withheld": sum(r["withheld"] for r in part),
+                         "extra_allowances": sum(r["extra_allowances"] for r in part),
+                         "shortfall": sum(r["shortfall"] for r in part),
+                         "msr_intake": sum(r["msr_intake"] for r in part)})
             before = bank
     return _frame("groups", rows)
 

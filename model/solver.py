@@ -27,11 +27,13 @@ from __future__ import annotations
 
 import functools
 import time
+from array import array
 from dataclasses import dataclass, field, replace
 
 import pyomo.environ as pyo
+from pyomo.common.gc_manager import PauseGC
 
-from .build import Build, Inputs, build_model, quantity_scale
+from .build import Build, Inputs, build_model, quantity_scale, release
 from .errors import InfeasibleError, SolveError
 from .mechanisms import CATALOGUE, adjustments, caps, conduct, coverage, credits, goods, links, msr, price_controls
 from .reader import read
@@ -235,12 +237,10 @@ def _highs_model(c: Compiled):
     import numpy as np
 
     n = len(c.col_keys)
-    a_rows = np.array(c.a_rows, np.int64)
-    a_cols = np.array(c.a_cols, np.int64)
-    a_vals = np.array(c.a_vals, float)
-    cost = np.zeros(n)
-    if c.cost:
-        cost[np.fromiter(c.cost, np.int64, len(c.cost))] = np.fromiter(c.cost.values(), float, len(c.cost))
+    a_rows = np.frombuffer(c.a_rows, np.int64)
+    a_cols = np.frombuffer(c.a_cols, np.int64)
+    a_vals = np.frombuffer(c.a_vals, float)
+    cost = np.frombuffer(c.cost_vector, float)
     q_rows = np.fromiter((k[0] for k in c.q), np.int64, len(c.q))
     q_cols = np.fromiter((k[1] for k in c.q), np.int64, len(c.q))
     q_vals = np.fromiter(c.q.values(), float, len(c.q))
@@ -306,13 +306,14 @@ def _run_highs(m, scenario: Scenario, time_limit: float) -> tuple[dict, tuple[di
                              "time_limit to model.solve, or make the scenario smaller")
         raise SolveError(f"HiGHS stopped with status {h.modelStatusToString(result)}")
     solution = h.getSolution()
-    x = list(solution.col_value)
+    x, row_value, row_dual = list(solution.col_value), list(solution.row_value), list(solution.row_dual)
+    del solution, h  # HiGHS's memory is freed before the solution is read into the model
     for var, value in zip(c.cols, x, strict=True):
         if not var.fixed:
             var.set_value(value, skip_validation=True)
     values = dict(zip(c.col_keys, (v.value for v in c.cols), strict=True))
-    above = dict(zip(c.rows, (a - lo for a, lo in zip(solution.row_value, c.row_lo, strict=True)), strict=True))
-    return dict(zip(c.rows, solution.row_dual, strict=True)), (values, above)
+    above = dict(zip(c.rows, (a - lo for a, lo in zip(row_value, c.row_lo, strict=True)), strict=True))
+    return dict(zip(c.rows, row_dual, strict=True)), (values, above)
 
 
 def _diagnose(scenario: Scenario) -> str:
@@ -423,6 +424,7 @@ def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance
         for key in convex:
             seg, qk = segs[key], current_q[key]
             expansion[key] = (qk, seg.mac.marginal(qk, seg.bau), _curvature(seg.mac, qk, seg.bau))
+        release(m)
         m, ctx = build_model(scenario, segs, replace(inputs, expansion=expansion))
         raw = _solve_once(m, ctx, time_limit)
         iteration += 1
@@ -460,7 +462,10 @@ def _fixed_points(scenario: Scenario, segs: Segments, tolerance: float, max_iter
     reserves: dict = {}
     carbon: dict = {}
     rounds = 0
+    solved = None
     while True:
+        if solved is not None:
+            release(solved.m)
         solved = _sequential_qp(scenario, segs, Inputs(None, intakes, returnable, shut, no_short, carbon), tolerance,
                                 max_iterations, time_limit)
         if not (reserve or trading):
@@ -510,13 +515,21 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     shut: set = set()
     no_short: set = set()
     own = sum(mk.shortfall == "own" for mk in scenario.markets.values())
-    for _round in range(2 * own * len(scenario.periods) + 1):
-        solved, intakes, reserves, rounds, carbon = _fixed_points(scenario, segs, tolerance, max_iterations, time_limit,
-                                                          frozenset(shut), frozenset(no_short))
-        price = _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals).price
-        if not conduct.adjust(scenario, solved.raw.values, price, shut, no_short, 1e-9 * quantity_scale(segs)):
-            break
-    return _solution(scenario, solved, intakes, reserves, rounds, time.perf_counter() - start, carbon)
+    solved = None
+    # the garbage collector is paused (see model.build.build_model); each model is released
+    # (model.build.release) when it is no longer needed, so that it is freed at once
+    with PauseGC():
+        for _round in range(2 * own * len(scenario.periods) + 1):
+            if solved is not None:
+                release(solved.m)
+            solved, intakes, reserves, rounds, carbon = _fixed_points(scenario, segs, tolerance, max_iterations,
+                                                                      time_limit, frozenset(shut), frozenset(no_short))
+            price = _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals).price
+            if not conduct.adjust(scenario, solved.raw.values, price, shut, no_short, 1e-9 * quantity_scale(segs)):
+                break
+        solution = _solution(scenario, solved, intakes, reserves, rounds, time.perf_counter() - start, carbon)
+        release(solved.m)
+    return solution
 
 
 def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: ByMarket, rounds: int,
@@ -563,20 +576,25 @@ class Compiled:
     rows: list
     col_keys: list
     row_keys: list
-    cost: dict
-    col_lo: list
-    col_hi: list
+    cost_vector: array
+    col_lo: array
+    col_hi: array
     row_lo: list
     row_hi: list
-    a_rows: list
-    a_cols: list
-    a_vals: list
+    a_rows: array
+    a_cols: array
+    a_vals: array
     q: dict
 
     @functools.cached_property
     def a(self) -> dict:
         """(row, column) -> coefficient of A."""
         return dict(zip(zip(self.a_rows, self.a_cols, strict=True), self.a_vals, strict=True))
+
+    @functools.cached_property
+    def cost(self) -> dict:
+        """column -> its (nonzero) linear cost."""
+        return {i: c for i, c in enumerate(self.cost_vector) if c}
 
 
 def compile_model(m) -> Compiled:
@@ -587,8 +605,6 @@ def compile_model(m) -> Compiled:
     constants, moved into the bounds. The garbage collector is paused meanwhile (see
     :func:`model.build.build_model`).
     """
-    from pyomo.common.gc_manager import PauseGC
-
     with PauseGC():
         return _compile(m)
 
@@ -609,7 +625,7 @@ def _compile(m) -> Compiled:
             col_keys.append((name, index))
     where = {id(v): k for k, v in enumerate(cols)}
     sorter = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
-    col_lo, col_hi = [], []
+    col_lo, col_hi = array("d"), array("d")  # numbers held unboxed: the model's peak memory is at the solve
     for v in cols:
         if v.fixed:
             col_lo.append(v.value)
@@ -618,9 +634,13 @@ def _compile(m) -> Compiled:
             lo, hi = v.bounds
             col_lo.append(-inf if lo is None else lo)
             col_hi.append(inf if hi is None else hi)
-    visitor = LinearRepnVisitor({}, var_recorder=VarRecorder({id(v): v for v in cols}, sorter))
+    # the visitors hold themselves in a cycle; the maps they are given are cleared at the end, so
+    # that they do not keep the model's variables from being freed (model.build.release)
+    by_id, cache, cache_q = {id(v): v for v in cols}, {}, {}
+    visitor = LinearRepnVisitor(cache, var_recorder=VarRecorder(by_id, sorter))
     walk = visitor.walk_expression
-    rows, row_keys, row_lo, row_hi, a_rows, a_cols, a_vals = [], [], [], [], [], [], []
+    rows, row_keys, row_lo, row_hi = [], [], [], []
+    a_rows, a_cols, a_vals = array("q"), array("q"), array("d")
     for comp in m.component_objects(pyo.Constraint, active=True, descend_into=True):
         name = comp.name
         for index, con in comp.items():
@@ -642,17 +662,21 @@ def _compile(m) -> Compiled:
                     a_cols.append(where[vid])
                     a_vals.append(c)
     obj = next(m.component_data_objects(pyo.Objective, active=True))
-    recorder = OrderedVarRecorder({id(v): v for v in cols}, dict(where), sorter)
-    repn = QuadraticRepnVisitor({}, var_recorder=recorder).walk_expression(obj.expr)
+    recorder = OrderedVarRecorder(by_id, where, sorter)  # every variable is known: the maps are not added to
+    repn = QuadraticRepnVisitor(cache_q, var_recorder=recorder).walk_expression(obj.expr)
     if repn.nonlinear is not None:
         raise SolveError("the objective is not quadratic")
-    cost = {where[vid]: c for vid, c in repn.linear.items() if c}
+    cost = array("d", bytes(8 * len(cols)))
+    for vid, c in repn.linear.items():
+        cost[where[vid]] = c
     q = {}
     for (v1, v2), c in (repn.quadratic or {}).items():
         i, j = where[v1], where[v2]
         key = (max(i, j), min(i, j))
         q[key] = q.get(key, 0.0) + (2 * c if i == j else c)
 
+    for held in (by_id, cache, cache_q, where):
+        held.clear()
     return Compiled(cols, rows, col_keys, row_keys, cost, col_lo, col_hi, row_lo, row_hi, a_rows, a_cols, a_vals, q)
 
 
