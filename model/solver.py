@@ -87,6 +87,7 @@ class Solution:
     sale_price: dict[tuple[str, int], float] = field(default_factory=dict)  # USD/t of sales without adjustment
     msr_iterations: int = 0
     goods: dict = field(default_factory=dict)  # model.mechanisms.goods.solution: demand, supply, ship, price, ...
+    removed: dict[tuple[str, int], float] = field(default_factory=dict)  # (jurisdiction, t) -> Mt/yr removed
 
 
 @dataclass
@@ -536,7 +537,7 @@ def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: 
         shortfall=pick("shortfall"), msr_intake=intakes, msr_reserve=reserves, flows=pick("flow"),
         quota_rent=prices.rent, issued=pick("issued"), segment_price=prices.segment, msr_iterations=rounds,
         returned=returned, sale_price=prices.sale,
-        unused=solved.raw.unused,
+        unused=solved.raw.unused, removed=pick("removed"),
         goods=goods.solution(scenario, solved.ctx, values, solved.raw.duals,
                              {**goods.carbon_prices(scenario, prices.price), **(carbon or {})})
         if scenario.goods else {},
