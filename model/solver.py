@@ -32,7 +32,8 @@ import pyomo.environ as pyo
 
 from .build import Build, Inputs, build_model, quantity_scale
 from .errors import InfeasibleError, SolveError
-from .mechanisms import CATALOGUE, adjustments, caps, conduct, coverage, credits, goods, links, msr, price_controls
+from .mechanisms import (CATALOGUE, adjustments, caps, conduct, coverage, credits, goods, links, msr, price_controls,
+                         standards)
 from .reader import read
 from .spec import ByMarket, Duals, Scenario, Segments, Values
 
@@ -414,7 +415,11 @@ def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance
     m, ctx = build_model(scenario, segs, inputs)
     raw = _solve_once(m, ctx, time_limit)
     convex = [k for k, s in segs.items() if s.mac.representation == "convex"]
+    # lower bounds on abatement: a credit baseline above BAU, an emission standard (at which the
+    # marginal cost may exceed the price: the standard's shadow cost)
     gaps = credits.baseline_gap(scenario, segs)
+    for key, least in standards.floors(scenario, segs).items():
+        gaps[key] = max(gaps.get(key, 0.0), least)
     iteration, gap, previous = 1, 0.0, float("inf")
     current_x = {k: v for k, v in raw.values.items() if k[0] != "block" or k[1][:3] not in convex}
     current_q = {k: raw.abatement[k] for k in convex}
