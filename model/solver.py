@@ -32,8 +32,19 @@ import pyomo.environ as pyo
 
 from .build import Build, Inputs, build_model, quantity_scale
 from .errors import InfeasibleError, SolveError
-from .mechanisms import (CATALOGUE, adjustments, caps, conduct, coverage, credits, goods, links, msr, price_controls,
-                         standards)
+from .mechanisms import (
+    CATALOGUE,
+    adjustments,
+    caps,
+    conduct,
+    coverage,
+    credits,
+    goods,
+    links,
+    msr,
+    price_controls,
+    standards,
+)
 from .reader import read
 from .spec import ByMarket, Duals, Scenario, Segments, Values
 
