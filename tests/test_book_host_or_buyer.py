@@ -50,4 +50,7 @@ def test_china_buys_under_its_2035_ndc(cut):
     bought = res.jurisdictions.set_index("jurisdiction").loc["CHN", "net_purchases_mt"]
     assert bought == pytest.approx(emissions - cap, rel=1e-6)
     assert bought > 0
+    # China as a whole pays the linked price for every unit it buys, net
+    pays = res.jurisdictions.set_index("jurisdiction").loc["CHN", "permit_payments_musd"]
+    assert pays == pytest.approx(p * bought, rel=1e-6)
     assert res.price("A6_4") == pytest.approx(p, rel=1e-6)
