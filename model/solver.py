@@ -12,7 +12,9 @@ undiscounted dual, :math:`P_{mt} = \lambda_{mt} / (d_t w_t)` in USD/t. Around on
    :math:`\alpha \in [0, 1]` that minimises the true objective along the step (every point on it
    is feasible), so the method cannot diverge; near the solution :math:`\alpha = 1` and
    convergence is quadratic. It stops when every such curve's marginal cost equals its price
-   within a relative tolerance (default :math:`10^{-9}`).
+   within a relative tolerance (default :math:`10^{-9}`); at a lower bound on abatement (an
+   emission standard, :mod:`model.mechanisms.standards`, or a credit baseline above BAU) the
+   marginal cost may exceed the price by the bound's shadow cost.
 2. **Fixed points**: the market stability reserve's intakes (:mod:`model.mechanisms.msr`) and
    the stock of withheld allowances that may return (:mod:`model.mechanisms.price_controls`),
    and the carbon prices behind the goods' border charges and output-based allocation
