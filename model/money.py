@@ -1,9 +1,9 @@
 r"""The money ledger: who pays whom, for what, at which price.
 
 Every payment the results report has a payer and a payee, so the world's payments net to zero,
-and each party's total cost is its real cost (abatement, or a service's resource cost) plus its
-net payments. Summed over all parties, total costs are therefore the world's abatement cost plus
-transaction costs, whatever the prices.
+and each party's total cost is its real cost (abatement and removals, or a service's resource
+cost) plus its net payments. Summed over all parties, total costs are therefore the world's
+abatement and removal costs plus transaction costs, whatever the prices.
 
 Parties
 -------
@@ -37,6 +37,10 @@ Conventions
   default, as with auctioned import licences; ``quota_rent: exporter_government`` gives it to
   the exporter's). At the optimum the importer's price times the exchange rate equals the sum.
 * Taxes are paid by emitters to their own government.
+* Removals (:mod:`model.mechanisms.removals`) are carried out, and paid for, by the removing
+  jurisdiction's emitters (party ``J``): the removal cost is in their real cost, and the
+  exchange of the market where the removed tonnes count buys them as allowances at its price
+  (item ``removals``).
 * Traded goods (:mod:`model.mechanisms.goods`): the producers of a good in a region with a market
   (party ``G producers in R``) pay the exchange for the allowances their change in emissions
   from the reference point uses (the reference output's emissions are in the members' BAU and
@@ -57,6 +61,8 @@ from collections import defaultdict
 
 import pandas as pd
 
+from .mechanisms import removals
+
 __all__ = ["payments", "parties", "PAYMENT_COLUMNS", "PARTY_COLUMNS", "government", "exchange"]
 
 #: Columns of the payments table: (name, unit, meaning).
@@ -65,7 +71,7 @@ PAYMENT_COLUMNS = {
     "payer": ("", "who pays"),
     "payee": ("", "who is paid"),
     "item": ("", "what for: allowances, auction, reserve sales, shortfall units, tax, bank, units, "
-                 "transaction cost, quota rent, credits, eligibility premium"),
+                 "transaction cost, quota rent, credits, eligibility premium, removals"),
     "market": ("", "the market, programme or link the payment belongs to"),
     "quantity_mt": ("MtCO2e/yr", "units paid for"),
     "price_usd_per_t": ("USD/tCO2e", "price per unit"),
@@ -78,7 +84,8 @@ PARTY_COLUMNS = {
     "kind": ("", "`jurisdiction` (its emitters), `government` or `third party`"),
     "jurisdiction": ("", "the jurisdiction the party belongs to (empty for third parties)"),
     "period": ("year", "period"),
-    "real_cost_musd": ("million USD/yr", "abatement cost (emitters) or resource cost (transaction services)"),
+    "real_cost_musd": ("million USD/yr", "abatement and removal cost (emitters) or resource cost (transaction "
+                       "services)"),
     "paid_musd": ("million USD/yr", "payments made"),
     "received_musd": ("million USD/yr", "payments received"),
     "net_payments_musd": ("million USD/yr", "paid - received"),
@@ -154,6 +161,9 @@ def payments(scenario, sol) -> pd.DataFrame:
                 if any(link.eligible is not None and link.markets[0] == c.name for link in scenario.links):
                     book.pay(t, exchange(c.name), h, "eligibility premium", c.name,
                              sol.issued.get((h, c.name, t), 0.0), _host_premium(sol, c, h, t))
+    for (j, t), r in sol.removed.items():  # removed tonnes: allowances sold to the market's exchange
+        n = removals.owner(scenario, j)
+        book.pay(t, exchange(n), j, "removals", n, r, _price(sol, n, t))
     for (i, a, b, t), flow in sol.flows.items():
         if flow > 0:
             _link_payments(book, scenario, sol, i, a, b, t, flow, covered)
@@ -265,6 +275,8 @@ def parties(scenario, sol, pays: pd.DataFrame) -> pd.DataFrame:
     real: dict = defaultdict(float)
     for (j, o, t), seg in sol.segments.items():
         real[(j, t)] += seg.mac.cost(sol.abatement[(j, o, t)], seg.bau)
+    for (j, t), r in sol.removed.items():
+        real[(j, t)] += removals.cost(scenario.jurisdictions[j], r)
     for (i, _a, _b, t), flow in sol.flows.items():
         cost = scenario.links[i].transaction_cost
         if cost is not None:

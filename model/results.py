@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import integrity, money
+from .mechanisms import removals
 from .mechanisms.links import import_limit
 from .reader import load_scenario
 from .solver import Solution, solve_scenario
@@ -73,15 +74,17 @@ COLUMNS = {
         "marginal_cost": ("usd_per_t", "USD/tCO2e", "its marginal abatement cost at the solution (empty when "
                           "in several markets)"),
         "abatement_cost": ("musd", "million USD/yr", "cost of its abatement (integral of the MAC)"),
+        "removals": ("mt", "MtCO2/yr", "removals beyond BAU (`removals`; net emissions: emissions - removals)"),
+        "removal_cost": ("musd", "million USD/yr", "cost of its removals, borne by its emitters"),
         "permit_payments": ("musd", "million USD/yr", "net payments of its emitters and its government to "
                             "other parties for allowances, units, quota rents and transaction costs, from the "
-                            "money ledger (the `payments` table), each unit at the price actually paid "
-                            "(negative: revenue)"),
+                            "money ledger (the `payments` table), each unit at the price actually paid, less "
+                            "what the market pays for its removals (negative: revenue)"),
         "tax_payments": ("musd", "million USD/yr", "tax its emitters pay to its government (a transfer inside "
                          "the jurisdiction: not in its total cost)"),
         "credit_revenue": ("musd", "million USD/yr", "credit price times the credits issued to it"),
         "total_cost": ("musd", "million USD/yr", "cost to the jurisdiction as a whole (emitters and government): "
-                       "abatement cost + permit payments - credit revenue"),
+                       "abatement cost + removal cost + permit payments - credit revenue"),
     },
     "segments": {
         "jurisdiction": ("", "", "jurisdiction name"),
@@ -264,7 +267,7 @@ class Results:
         return float(rows[col("prices", "price")].iloc[0])
 
     def total_cost(self) -> float:
-        """Present value of the abatement and transaction costs over all years, MUSD.
+        """Present value of the abatement, removal and transaction costs over all years, MUSD.
 
         Each period's yearly cost counts for the years it stands for, discounted to the first
         period (for one period: that period's cost). Permit, tax and credit payments are
@@ -273,7 +276,8 @@ class Results:
         sc = self.scenario
         weight = {t: sc.years(t) * sc.discount_factor(t) for t in sc.periods}
         j = self.jurisdictions
-        cost = (j[col("jurisdictions", "abatement_cost")] * j["period"].map(weight)).sum()
+        cost = ((j[col("jurisdictions", "abatement_cost")] + j[col("jurisdictions", "removal_cost")])
+                * j["period"].map(weight)).sum()
         if len(self.links):
             lk = self.links
             cost += (lk[col("links", "transaction_cost")] * lk[col("links", "flow")] * lk["period"].map(weight)).sum()
@@ -446,8 +450,11 @@ def _price_frame(scenario: Scenario, sol: Solution, by_owner: dict, received: By
     return _frame("prices", rows)
 
 
-def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, book: pd.DataFrame) -> pd.DataFrame:
-    """One row per jurisdiction and period; payments from the money ledger."""
+def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, book: pd.DataFrame,
+                        removed_by: dict | None = None) -> pd.DataFrame:
+    """One row per jurisdiction and period; payments from the money ledger; ``removed_by``:
+    (jurisdiction, period) -> removals, Mt/yr."""
+    removed_by = removed_by or {}
     taxed = pays[pays["item"] == "tax"].groupby(["payer", "period"])["amount_musd"].sum()
     credited = pays[pays["item"] == "credits"].groupby(["payee", "period"])["amount_musd"].sum()
     taxed, credited = taxed.to_dict(), credited.to_dict()
@@ -468,13 +475,16 @@ def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, bo
             else:
                 price = marginal = float("nan")
             q, cost = _total(mine, "abatement"), _total(mine, "abatement_cost")
+            removed = removed_by.get((j.name, t), 0.0)
+            removal_cost = removals.cost(j, removed) if removed else 0.0
             rows.append({
                 "jurisdiction": j.name, "market": "+".join(row["owner"] for row in mine), "period": t,
                 "bau": j.bau[t], "emissions": j.bau[t] - q, "abatement": q, "allowances": allowances,
                 "net_purchases": sum(row["emissions"] for row, _mk in capped) - allowances,
-                "price": price, "marginal_cost": marginal, "abatement_cost": cost, "permit_payments": payments,
+                "price": price, "marginal_cost": marginal, "abatement_cost": cost, "removals": removed,
+                "removal_cost": removal_cost, "permit_payments": payments,
                 "tax_payments": float(taxed.get((j.name, t), 0.0)), "credit_revenue": revenue,
-                "total_cost": cost + payments - revenue,
+                "total_cost": cost + removal_cost + payments - revenue,
             })
     return _frame("jurisdictions", rows)
 
@@ -507,7 +517,7 @@ def _frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
     book = money.parties(scenario, sol, pays)
     return {"prices": prices,
             "jurisdictions": _jurisdiction_frame(scenario, _group_rows(srows, "jurisdiction", "period"), pays,
-                                                 book.set_index(["party", "period"])),
+                                                 book.set_index(["party", "period"]), sol.removed),
             "segments": _rename("segments", seg), "links": _link_frame(scenario, sol),
             "ledger": _frame("ledger", integrity.ledger(scenario, sol, seg, received)), "payments": pays,
             "parties": book, **_goods_frames(scenario, sol)}
@@ -711,9 +721,11 @@ def vs_autarky(linked: Results, unlinked: Results) -> tuple[pd.DataFrame, pd.Dat
 
 
 def _yearly_cost(res: Results, t) -> float:
-    """The abatement and transaction costs of period ``t``, MUSD/yr."""
+    """The abatement, removal and transaction costs of period ``t``, MUSD/yr."""
     j = res.jurisdictions
-    cost = float(j.loc[j["period"] == t, col("jurisdictions", "abatement_cost")].sum())
+    here = j["period"] == t
+    cost = float(j.loc[here, col("jurisdictions", "abatement_cost")].sum()
+                 + j.loc[here, col("jurisdictions", "removal_cost")].sum())
     if len(res.links):
         lk = res.links[res.links["period"] == t]
         cost += float((lk[col("links", "transaction_cost")] * lk[col("links", "flow")]).sum())

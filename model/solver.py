@@ -12,7 +12,9 @@ undiscounted dual, :math:`P_{mt} = \lambda_{mt} / (d_t w_t)` in USD/t. Around on
    :math:`\alpha \in [0, 1]` that minimises the true objective along the step (every point on it
    is feasible), so the method cannot diverge; near the solution :math:`\alpha = 1` and
    convergence is quadratic. It stops when every such curve's marginal cost equals its price
-   within a relative tolerance (default :math:`10^{-9}`).
+   within a relative tolerance (default :math:`10^{-9}`); at a lower bound on abatement (an
+   emission standard, :mod:`model.mechanisms.standards`, or a credit baseline above BAU) the
+   marginal cost may exceed the price by the bound's shadow cost.
 2. **Fixed points**: the market stability reserve's intakes (:mod:`model.mechanisms.msr`) and
    the stock of withheld allowances that may return (:mod:`model.mechanisms.price_controls`),
    and the carbon prices behind the goods' border charges and output-based allocation
@@ -35,7 +37,19 @@ from pyomo.common.gc_manager import PauseGC
 
 from .build import Build, Inputs, build_model, quantity_scale, release
 from .errors import InfeasibleError, SolveError
-from .mechanisms import CATALOGUE, adjustments, caps, conduct, coverage, credits, goods, links, msr, price_controls
+from .mechanisms import (
+    CATALOGUE,
+    adjustments,
+    caps,
+    conduct,
+    coverage,
+    credits,
+    goods,
+    links,
+    msr,
+    price_controls,
+    standards,
+)
 from .reader import read
 from .spec import ByMarket, Duals, Scenario, Segments, Values
 
@@ -90,6 +104,7 @@ class Solution:
     sale_price: dict[tuple[str, int], float] = field(default_factory=dict)  # USD/t of sales without adjustment
     msr_iterations: int = 0
     goods: dict = field(default_factory=dict)  # model.mechanisms.goods.solution: demand, supply, ship, price, ...
+    removed: dict[tuple[str, int], float] = field(default_factory=dict)  # (jurisdiction, t) -> Mt/yr removed
 
 
 @dataclass
@@ -415,7 +430,11 @@ def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance
     m, ctx = build_model(scenario, segs, inputs)
     raw = _solve_once(m, ctx, time_limit)
     convex = [k for k, s in segs.items() if s.mac.representation == "convex"]
+    # lower bounds on abatement: a credit baseline above BAU, an emission standard (at which the
+    # marginal cost may exceed the price: the standard's shadow cost)
     gaps = credits.baseline_gap(scenario, segs)
+    for key, least in standards.floors(scenario, segs).items():
+        gaps[key] = max(gaps.get(key, 0.0), least)
     iteration, gap, previous = 1, 0.0, float("inf")
     current_x = {k: v for k, v in raw.values.items() if k[0] != "block" or k[1][:3] not in convex}
     current_q = {k: raw.abatement[k] for k in convex}
@@ -550,7 +569,7 @@ def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: 
         shortfall=pick("shortfall"), msr_intake=intakes, msr_reserve=reserves, flows=pick("flow"),
         quota_rent=prices.rent, issued=pick("issued"), segment_price=prices.segment, msr_iterations=rounds,
         returned=returned, sale_price=prices.sale,
-        unused=solved.raw.unused,
+        unused=solved.raw.unused, removed=pick("removed"),
         goods=goods.solution(scenario, solved.ctx, values, solved.raw.duals,
                              {**goods.carbon_prices(scenario, prices.price), **(carbon or {})})
         if scenario.goods else {},

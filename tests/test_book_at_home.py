@@ -13,6 +13,7 @@ import pytest
 import model
 from model import data
 from model.chapters import at_home as h
+from model.sweep import sweep
 
 
 def bisect(f, lo, hi, tol=1e-10):
@@ -25,9 +26,9 @@ def bisect(f, lo, hi, tol=1e-10):
     return 0.5 * (lo + hi)
 
 
-def _price(required, covered, year):
+def _price(required, covered, year, learning=h.LEARNING):
     m = data.power_mac("CHN")
-    kg = h.kappa(year) * m["gamma"]
+    kg = h.kappa(year, learning) * m["gamma"]
 
     def excess(p):
         return covered * (p / kg) ** (1 / m["beta"]) + min(h.REMOVALS["max"][year], p / h.REMOVALS["slope"]) - required
@@ -52,9 +53,32 @@ def test_permits_alone_price_and_mix_costs_more(year):
     alone = model.solve(h.permits_alone(year))
     assert alone.price("CN_ETS") == pytest.approx(_price(e - h.net_target(year), e, year), rel=1e-4)
     mix = model.solve(h.mix(year))
-    cost_mix = mix.total_cost() + h.removal_cost(mix.price("CN_ETS"), year)[1]
-    cost_alone = alone.total_cost() + h.removal_cost(alone.price("CN_ETS"), year)[1]
-    assert cost_mix >= cost_alone * (1 - 1e-6)
+    assert mix.total_cost() >= alone.total_cost() * (1 - 1e-6)
+    # the results' removals and their cost against the closed form at the price
+    for res in (mix, alone):
+        r, cost = h.removal_cost(res.price("CN_ETS"), year)
+        jur = res.jurisdictions.iloc[0]
+        assert jur["removals_mt"] == pytest.approx(r, rel=1e-6)
+        assert jur["removal_cost_musd"] == pytest.approx(cost, rel=1e-6)
+        assert res.total_cost() == pytest.approx(res.segments["abatement_cost_musd"].sum() + cost, rel=1e-9)
+
+
+@pytest.mark.parametrize("year", [2030, 2040, 2050, 2060])
+def test_no_subsidies_over_the_whole_path(year):
+    """Without learning (kappa of 2020), to 2060: the mix's ETS price by bisection on the inverse
+    MAC (the uncovered sectors at max(standard, tax share) of the 2020 curve), the sweep's variant
+    equal to the builder's scenario, and the mix never cheaper than permits alone."""
+    e, c = h.bau(year), h.COVERAGE[year]
+    uncovered = (1 - c) * e * (1 - h.uncovered_share(year, 0.0))
+    required = c * e - (h.net_target(year) - uncovered)
+    expected = _price(required, c * e, year, 0.0)
+    res = model.solve(h.mix(year, learning=0.0))
+    assert res.price("CN_ETS") == pytest.approx(expected, rel=1e-6)
+    runs = sweep(h.mix(year), [h.no_subsidies(year)], progress=False)
+    assert runs.results(0).price("CN_ETS") == pytest.approx(expected, rel=1e-6)
+    alone = model.solve(h.permits_alone(year, learning=0.0))
+    assert alone.price("CN_ETS") == pytest.approx(_price(e - h.net_target(year), e, year, 0.0), rel=1e-6)
+    assert res.total_cost() >= alone.total_cost() * (1 - 1e-6)
 
 
 def test_path_peaks_and_ends_at_zero():

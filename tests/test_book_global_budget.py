@@ -43,3 +43,29 @@ def test_price_is_the_hotelling_bisection_and_purchases_match_budgets(rule):
     buys = j.groupby("jurisdiction")["net_purchases_mt"].sum() * 10 / 1000
     budgets = gb.shares(rule)["budget_gt"]
     pd.testing.assert_series_equal((emitted - budgets).sort_index(), buys.sort_index(), check_names=False, rtol=1e-6)
+
+
+def test_published_findings_are_sourced_and_the_gdr_comparison_holds():
+    """The published table names real rules and a place in the paper; the responsibility-capability
+    rule recomputed by hand from the data (B_i = BAU_i - (sum BAU - budget) RCI_i) gives China the
+    smallest share of the seven rules (where van den Berg et al.'s GDR* gives it one of the largest)."""
+    from model import allocation
+
+    pub = data.load_table("published_allocations")
+    assert set(pub["rule"].dropna()) <= set(allocation.RULES)
+    assert pub["reference"].str.len().min() > 0
+    reg = gb.regions()
+    t0 = int(reg["year"].min())
+    first = reg[reg["year"] == t0].set_index("region")
+    bau = reg.groupby("region")["co2_bau_mt"].sum() * 10 / 1000  # Gt over 2020-2099
+    hist = gb.history()
+    h = hist[hist["decade_start"] >= 1990].groupby("region")["co2_gt"].sum()
+    y = first["gdp_ppp_busd2005"] * 1e3 / first["population_m"]
+    cap = first["population_m"] * (y - 7500.0).clip(lower=0.0)
+    rci = 0.5 * h / h.sum() + 0.5 * cap / cap.sum()
+    by_hand = bau - (bau.sum() - gb.BUDGET_2C) * rci
+    model_rc = gb.shares("responsibility_capability")["budget_gt"]
+    assert model_rc["CHN"] == pytest.approx(by_hand["CHN"], rel=1e-6)
+    shares = {r: gb.shares(r).loc["CHN", "share"] for r in allocation.RULES}
+    assert min(shares, key=shares.get) == "responsibility_capability"
+    assert gb.shares("historical").loc["USA", "budget_gt"] < 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 from hypothesis import given
+from hypothesis import strategies as st
 from test_properties import SETTINGS, instruments_st
 
 import model
@@ -42,6 +43,11 @@ def world_identities(res):
     net = parties.groupby("period")["net_payments_musd"].sum()
     assert (net.abs() <= 1e-9 * biggest).all()
     real = res.segments.groupby("period")["abatement_cost_musd"].sum()
+    # removal costs, from the raw numbers: slope x removed^2 / 2 per jurisdiction
+    jur = res.jurisdictions
+    slopes = {j: sc.removals["slope"] for j, sc in res.scenario.jurisdictions.items() if sc.removals is not None}
+    removal = (jur["jurisdiction"].map(slopes).fillna(0.0) * jur["removals_mt"] ** 2 / 2).groupby(jur["period"]).sum()
+    real = real.add(removal, fill_value=0.0)
     if len(res.links):
         lk = res.links
         tc = (lk["transaction_cost_usd_per_t"] * lk["flow_mt"]).groupby(lk["period"]).sum()
@@ -57,10 +63,56 @@ def world_identities(res):
         assert row["total_cost_musd"] == pytest.approx(both, rel=1e-9, abs=1e-9 * biggest)
 
 
+@st.composite
+def with_removals_st(draw):
+    """The random instruments of :func:`test_properties.instruments_st`, with removals for some
+    jurisdictions (in capped markets or not), some with a maximum."""
+    raw = draw(instruments_st())
+    for j in raw["jurisdictions"].values():
+        if draw(st.booleans()):
+            j["removals"] = {"slope": draw(st.floats(0.5, 10.0))}
+            if draw(st.booleans()):
+                j["removals"]["max"] = draw(st.floats(0.0, 20.0))
+    return raw
+
+
 @SETTINGS
 @given(instruments_st())
 def test_payments_net_to_zero_and_costs_add_up_with_any_instrument(raw):
     world_identities(model.solve(raw))
+
+
+@SETTINGS
+@given(with_removals_st())
+def test_payments_net_to_zero_and_costs_add_up_with_removals(raw):
+    res = model.solve(raw)
+    world_identities(res)
+    # the removing emitters are paid the price of the market where their tonnes count
+    pay = res.payments[res.payments["item"] == "removals"]
+    for row in pay.itertuples():
+        assert row.payer == exchange(row.market)
+        assert row.price_usd_per_t == pytest.approx(res.price(row.market, row.period), rel=1e-9)
+        removed = res.jurisdictions.set_index(["jurisdiction", "period"]).loc[(row.payee, row.period), "removals_mt"]
+        assert row.quantity_mt == pytest.approx(removed, rel=1e-9)
+
+
+def test_removals_are_paid_and_costed():
+    """One jurisdiction, BAU 100, MAC slope 2; removals slope 3; cap 20: p (1/2 + 1/3) = 80, p = 96,
+    removals r = p/3 = 32 Mt/yr at a cost 3 x 32^2 / 2 = 1536, sold to the exchange for 96 x 32."""
+    raw = {"jurisdictions": {"J": {"bau": 100, "mac": {"type": "linear", "slope": 2}, "removals": {"slope": 3}}},
+           "markets": {"M": {"members": ["J"], "cap": 20, "auction_share": 1.0}}}
+    res = model.solve(raw)
+    world_identities(res)
+    p, r = 96.0, 32.0
+    j = res.jurisdictions.iloc[0]
+    assert j["removals_mt"] == pytest.approx(r, rel=1e-6)
+    assert j["removal_cost_musd"] == pytest.approx(3 * r * r / 2, rel=1e-6)
+    assert paid(res, exchange("M"), "J", "removals") == pytest.approx(p * r, rel=1e-6)
+    # the emitters buy every gross tonne (100 - 48 = 52) from the exchange, which gets the 20
+    # auctioned (revenue to J's government) and the 32 removed (paid to J's emitters): J as a whole
+    # pays abatement + removal cost
+    assert j["total_cost_musd"] == pytest.approx(p * p / 4 + 3 * r * r / 2, rel=1e-6)
+    assert res.total_cost() == pytest.approx(p * p / 4 + 3 * r * r / 2, rel=1e-6)
 
 
 def test_every_scenario_file_balances(root):

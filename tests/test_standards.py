@@ -56,3 +56,31 @@ def test_beside_a_tax(standard, q):
 def test_a_share_above_one_is_refused():
     with pytest.raises(model.ScenarioError, match="standard"):
         model.load_scenario(one(1.5))
+
+
+def bisect(f, lo, hi):
+    """Root of an increasing f on [lo, hi]."""
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if f(mid) < 0 else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+@pytest.mark.parametrize("standard", [0.4, 0.2])
+def test_binding_standard_beside_a_tax_with_a_power_curve(standard):
+    """Regression: a standard binding on a power curve under a tax left the Newton refinement
+    failing (its stopping test took MAC(s) > tax at the standard for a gap; the standard's
+    shadow cost was not a lower bound). Power MAC 2887 (q/BAU)^3, BAU 100: under a tax of 100 the
+    curve alone abates 100 (100/2887)^(1/3) = 32.6 Mt; a standard of 40% forces 40 Mt (MAC 184.8),
+    one of 20% is slack. A capped market beside it (cap 60 on another 100 Mt of BAU) has the price
+    P with 100 (P/2887)^(1/3) = 40, found by bisection."""
+    power = {"type": "power", "kappa": 1.0, "gamma": 2887.0, "beta": 3.0}
+    raw = {"jurisdictions": {"A": {"bau": 200, "mac": power}},
+           "markets": {"ETS": {"members": ["A"], "coverage": 0.5, "cap": 60.0},
+                       "TAX": {"members": ["A"], "coverage": 0.5, "tax": 100.0, "standard": standard}}}
+    res = model.solve(raw)
+    seg = res.segments.set_index("owner")
+    free = 100 * (100 / 2887) ** (1 / 3)
+    assert seg.loc["TAX", "abatement_mt"] == pytest.approx(max(100 * standard, free), rel=1e-6)
+    p = bisect(lambda x: 100 * (x / 2887) ** (1 / 3) - 40, 0.0, 2887.0)
+    assert res.price("ETS") == pytest.approx(p, rel=1e-6)

@@ -20,6 +20,7 @@ in 2030 after a peak in between, then straight down to zero in 2060; an assumpti
 is the path less what the uncovered sectors emit under the tax and the standard (closed form),
 so the economy's net emissions meet the path exactly. *Permits alone* is one market covering all
 CO2 with the same net emissions each period: its cost against the mix's is the cost of the mix.
+:func:`no_subsidies` gives either without subsidised learning, as a variant for the sweep API.
 
 Units: MtCO2/yr, USD2010/t, million USD2010/yr.
 """
@@ -30,7 +31,7 @@ from .. import data
 from . import national
 
 __all__ = ["PERIODS", "COVERAGE", "TAX", "STANDARD", "PATH", "LEARNING", "REMOVALS", "FACTS",
-           "bau", "kappa", "uncovered_share", "net_target", "mix", "permits_alone", "removal_cost"]
+           "bau", "kappa", "uncovered_share", "net_target", "mix", "permits_alone", "no_subsidies", "removal_cost"]
 
 PERIODS = (2020, 2030, 2040, 2050, 2060)
 #: Share of China's CO2 the national ETS covers. 2020: power, about 40% (data/ets.csv); 2030: steel,
@@ -127,8 +128,19 @@ def permits_alone(year: int, learning: float = LEARNING) -> dict:
             "markets": {"CN_ETS": {"members": ["CHN"], "cap": round(net_target(year), 3)}}, "links": []}
 
 
+def no_subsidies(year: int, scenario: str = "mix") -> dict:
+    """The variant (dotted paths -> values, for :func:`model.sweep.sweep`) of ``mix(year)`` or
+    ``permits_alone(year)`` without subsidised learning: the cost curve of 2020 and, for the mix,
+    the ETS cap that the uncovered sectors' larger emissions leave (the same net path)."""
+    out = {"jurisdictions.CHN.mac.kappa": round(kappa(year, 0.0), 6)}
+    if scenario == "mix" and year != PERIODS[0]:
+        out["markets.CN_ETS.cap"] = mix(year, learning=0.0)["markets"]["CN_ETS"]["cap"]
+    return out
+
+
 def removal_cost(price: float, year: int) -> tuple[float, float]:
-    """Removals (Mt/yr) and their yearly cost (MUSD) at the ETS price: r = min(max, P/slope),
-    cost = slope r^2 / 2 (the model's removal cost, which the results do not itemise)."""
+    """Removals (Mt/yr) and their yearly cost (MUSD) at the ETS price, in closed form: r = min(max,
+    P/slope), cost = slope r^2 / 2 (an independent check of the results' ``removals`` and
+    ``removal_cost`` columns)."""
     r = min(REMOVALS["max"][year], max(price, 0.0) / REMOVALS["slope"])
     return r, 0.5 * REMOVALS["slope"] * r * r

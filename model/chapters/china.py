@@ -3,7 +3,7 @@
 Builders only (no solving): country groups from ``jurisdictions.csv`` (columns ``ldc`` and
 ``sids``, from the UN lists via countrygroups), the Kyoto world with the CDM and the EU's
 post-2012 rule, and the NDC world with an Article 6.4 programme whose buyers prefer least
-developed countries and small island states.
+developed countries and small island states (with China's 2030 NDC, or its 2035 NDC).
 """
 
 from __future__ import annotations
@@ -58,6 +58,35 @@ def cdm_world(eu_rule: bool = False) -> dict:
     if eu_rule:
         eu = [m for m in sc["markets"] if m.startswith("EU")]
         sc = prefer(sc, "CDM", eu, groups=("LDC",))
+    return sc
+
+
+#: China's 2035 NDC, announced 24 September 2025: economy-wide net GHG emissions 7-10% below their
+#: peak by 2035 (both ends of the range, as shares below the peak).
+NDC_2035_CUTS = (0.07, 0.10)
+
+
+def ndc_2035_world(cut: float, preference: bool = False) -> dict:
+    """The NDC world with China's 2035 NDC: economy-wide GHG ``cut`` (0.07 to 0.10) below its peak.
+
+    The peak is China's 2030 NDC level as the model reads it (:func:`model.chapters.paris.ndc_cap`:
+    the CO2-intensity target plus the other gases at BAU), since China's CO2 is to peak before
+    2030. The 2035 cap, ``(1 - cut)`` x peak, covers all of China's gases (the 2035 NDC is
+    economy-wide), so China hosts no Article 6.4 credits. A simplification: the rest of the world
+    stays at its 2030 NDCs and 2030 BAU (the 2035 NDCs of the others are not in the data).
+    """
+    hosts = preferred_hosts()
+    sc = paris.world(2030, others=hosts, rest=False)
+    peak = sc["markets"]["CHN_NDC"]["cap"]
+    sc["markets"]["CHN_NDC"]["cap"] = round((1 - cut) * peak, 3)
+    sc["markets"]["CHN_NDC"]["description"] = (f"China's 2035 NDC: economy-wide GHG {cut:.0%} below the peak "
+                                               f"({peak:,.0f} Mt, its 2030 NDC level)")
+    sc["name"] = f"NDC world with China's 2035 NDC ({cut:.0%} below peak)"
+    sc = paris.linked(sc)
+    buyers = [m[:-4] for m in sc["markets"]]
+    sc = with_groups(paris.article_6_4(sc, hosts, buyers))
+    if preference:
+        sc = prefer(sc, "A6_4", [m for m in sc["markets"] if m != "CHN_NDC"])
     return sc
 
 

@@ -16,8 +16,15 @@ order of the scenario's ``markets``) that covers the jurisdiction, as a supply o
 So a market's covered *net* emissions (gross less removals) meet its cap, and a cap below zero
 is met by removals. A jurisdiction in no capped market does not remove (nothing pays for it).
 The results' ``emissions`` columns stay *gross* (BAU less abatement); net emissions are gross
-less :math:`r_{jt}`, which the closed form above gives from the price. The removal cost is in the
-objective; the money ledger does not itemise it.
+less :math:`r_{jt}` (the ``removals`` column of the jurisdictions table).
+
+**Who pays.** The removing jurisdiction's emitters (party ``J`` of :mod:`model.money`) carry out
+the removals and bear their cost :math:`\tfrac12 s_j r_{jt}^2` (in their real cost, the
+jurisdictions table's ``removal_cost`` and its ``total_cost``); the removed tonnes are
+allowances they sell to the exchange of the market where they count, at its price :math:`P_{mt}`
+(payment item ``removals``), so a jurisdiction that removes more than its own emitters need earns
+the difference from the market. World payments still net to zero, and the parties' total costs
+add up to abatement plus removal plus transaction costs.
 """
 
 from __future__ import annotations
@@ -61,6 +68,11 @@ def owner(scenario, j: str) -> str | None:
         if mk.capped and j in mk.members:
             return n
     return None
+
+
+def cost(jurisdiction, removed: float) -> float:
+    """Yearly removal cost (million USD/yr) of removing ``removed`` Mt/yr: ``slope * removed**2 / 2``."""
+    return 0.5 * jurisdiction.removals["slope"] * removed ** 2
 
 
 def variables(m, ctx) -> None:

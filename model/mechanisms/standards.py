@@ -42,15 +42,21 @@ def read(r, mp: str, mraw: dict, periods: tuple) -> dict[int, float] | None:
     return r.per_period(raw, f"{mp}.standard", periods, share=True)
 
 
+def floors(scenario, segs) -> dict[tuple[str, str, int], float]:
+    """(jurisdiction, market, period) -> the least abatement a standard asks of the segment, Mt/yr
+    (segments without a standard are left out)."""
+    return {(j, n, t): mk.standard[t] * segs[(j, n, t)].bau
+            for n, mk in scenario.markets.items() if getattr(mk, "standard", None) is not None
+            for j in mk.members for t in scenario.periods
+            if (j, n, t) in segs and mk.standard[t] > 0 and segs[(j, n, t)].bau > 0}
+
+
 def variables(m, ctx) -> None:
     """Nothing to add: the rows bound the abatement variables."""
 
 
 def rows(m, ctx) -> None:
-    sc = ctx.scenario
-    index = [(j, n, t) for n, mk in sc.markets.items() if getattr(mk, "standard", None) is not None
-             for j in mk.members for t in sc.periods
-             if (j, n, t) in ctx.segs and mk.standard[t] > 0 and ctx.segs[(j, n, t)].bau > 0]
+    least = floors(ctx.scenario, ctx.segs)
     m.standard = pyo.Constraint(
-        index, rule=lambda _m, j, n, t: ctx.q(j, n, t) >= ctx.Q(sc.markets[n].standard[t] * ctx.segs[(j, n, t)].bau),
+        list(least), rule=lambda _m, j, n, t: ctx.q(j, n, t) >= ctx.Q(least[(j, n, t)]),
         doc="emission standard: least abatement of a covered segment, model units")
