@@ -201,3 +201,20 @@ def test_goods_reference_is_the_data(goods_runs):
     assert g[("cement", "EU", 2030)] == pytest.approx(steel.fact("EU", "production", 2021, "cement"), rel=REL)
     assert g[("aluminium", "EU", 2030)] == pytest.approx(steel.fact("EU", "production", 2022, "aluminium"), rel=REL)
     assert g[("steel", "EU", 2030)] == pytest.approx(steel.fact("EU", "production", 2022), rel=REL)
+
+
+def test_goods_claims_in_the_prose(goods_runs):
+    """What the chapter says in words: CBAM stops steel and cement imports from 2030, so aluminium
+    pays all the border revenue from then on, and without the adjustment steel leaks more than 100%,
+    cement and aluminium less."""
+    from model.results import col, leakage
+
+    g = goods_runs["cbam"].goods.set_index(["good", "region", "period"])
+    for good in ("steel", "cement"):
+        for t in (2030, 2032, 2034):
+            assert g.loc[(good, "EU", t), col("goods", "imports")] == pytest.approx(0.0, abs=1e-6)
+    rev = g[col("goods", "border_revenue")]
+    for t in (2030, 2032, 2034):
+        assert rev[("aluminium", "EU", t)] > 0 and rev[("steel", "EU", t)] + rev[("cement", "EU", t)] == pytest.approx(0.0, abs=1e-6)
+    lk = {n: leakage(goods_runs["no"], goods_runs["ref"], good=n, period=2034) for n in ("steel", "cement", "aluminium")}
+    assert lk["steel"] > 1.0 and 0 < lk["cement"] < 1.0 and 0 < lk["aluminium"] < 1.0
