@@ -7,6 +7,8 @@ rata to the caps, so market i's cost is its cost alone plus p_f (pooled_i - surp
 pricing raises emissions by Ontario's abatement at the floor.
 """
 
+import math
+
 import pytest
 
 import model
@@ -106,3 +108,113 @@ def test_steel_reference_point_and_border_charges():
     assert float(c.loc[("EU", 2034), col("goods", "price")]) == pytest.approx(v.a_d - v.b_d * q, rel=1e-6)
     # without the adjustment leakage exceeds 100%: imported steel is dirtier by these counts
     assert leakage(model.solve(steel.steel(border_adjustment=False)), ref, period=2034) > 1.0
+
+
+# --- part b: cement and aluminium, two regions, against a closed-form spatial equilibrium ---
+
+def two_region(good, carbon_price, f, bca):
+    """The EU and the rest of the world (ROW exporting to the EU), calibrated here from data/goods.csv
+    and the stylised parameters, independently of the reader: linear demand D = (a_d - p)/b_d and
+    supply S = (p - a_s - k)/b_s with k the EU's net carbon cost (1 - f) e_EU P. Excess demand of the
+    EU, A_E - B_E p_E, equals the excess supply of ROW, B_R p_R - A_R, at p_E = p_R + tau + c with
+    the charge c = P e_ROW (1 - f) under the adjustment; if that gives negative trade, each region
+    clears alone. Returns EU and ROW emissions, trade and revenue (MUSD)."""
+    from model.chapters import steel
+
+    c = steel.GOODS[good]
+    yr, wyr = c["year"], c["world_year"]
+    eu_s = steel.fact("EU", "production", yr, good)
+    net = steel.fact("EU", "net_imports", yr, good)
+    row_s = steel.fact("WORLD", "production", wyr, good) - eu_s
+    e_eu = (steel.fact("EU", "ets_emissions", yr, good) / eu_s if good == "cement"
+            else steel.fact("EU", "benchmark", 2021, good))
+    e_eu = round(e_eu, 4)
+    e_row = steel.fact("WORLD", "intensity", wyr, good)
+    tau = c["transport"]
+    ref = {"EU": (c["price"] + tau, eu_s + net, eu_s), "ROW": (c["price"], row_s - net, row_s)}
+    coef = {}
+    for r, (p0, d0, s0) in ref.items():
+        eps, eta = c["elasticity"][r]
+        b_d, b_s = -p0 / (eps * d0), p0 / (eta * s0)
+        coef[r] = (p0 + b_d * d0, b_d, p0 - b_s * s0, b_s)
+    k = (1 - f) * e_eu * carbon_price
+    charge = carbon_price * e_row * (1 - f) if bca else 0.0
+    (ad_e, bd_e, as_e, bs_e), (ad_r, bd_r, as_r, bs_r) = coef["EU"], coef["ROW"]
+    A_E, B_E = ad_e / bd_e + (as_e + k) / bs_e, 1 / bd_e + 1 / bs_e
+    A_R, B_R = ad_r / bd_r + as_r / bs_r, 1 / bd_r + 1 / bs_r
+    p_r = (A_E + A_R - (tau + charge) * B_E) / (B_E + B_R)
+    x = B_R * p_r - A_R
+    if x < 0:  # autarky
+        x, p_r = 0.0, A_R / B_R
+        p_e = A_E / B_E
+    else:
+        p_e = p_r + tau + charge
+    s_e = (p_e - as_e - k) / bs_e
+    s_r = (p_r - as_r) / bs_r
+    return {"E_EU": e_eu * s_e, "E_ROW": e_row * s_r, "trade": x, "revenue": charge * x, "p_EU": p_e}
+
+
+@pytest.fixture(scope="module")
+def goods_runs():
+    from model.chapters import steel
+
+    return {"ref": model.solve(steel.goods(carbon_price=0.0)),
+            "no": model.solve(steel.goods(border_adjustment=False)),
+            "cbam": model.solve(steel.goods())}
+
+
+@pytest.mark.parametrize("good", ["cement", "aluminium"])
+@pytest.mark.parametrize("period", [2028, 2030, 2034])
+def test_two_region_goods_closed_form(goods_runs, good, period):
+    from model.chapters import steel
+    from model.results import col, leakage
+
+    p = steel.eu_carbon_price()
+    f = steel.fact("EU", "free_allocation", period)
+    ref = two_region(good, 0.0, 1.0, False)
+
+    def value(res, region, name):
+        g = res.goods
+        return float(g[(g["good"] == good) & (g["region"] == region) & (g["period"] == period)][col("goods", name)].iloc[0])
+
+    for case, bca in (("no", False), ("cbam", True)):
+        cf = two_region(good, p, f, bca)
+        res = goods_runs[case]
+        assert value(res, "EU", "emissions") == pytest.approx(cf["E_EU"], rel=REL)
+        assert value(res, "ROW", "emissions") == pytest.approx(cf["E_ROW"], rel=REL)
+        assert value(res, "EU", "price") == pytest.approx(cf["p_EU"], rel=REL)
+        assert value(res, "EU", "border_revenue") == pytest.approx(cf["revenue"], rel=REL, abs=1e-6)
+        fall = ref["E_EU"] - cf["E_EU"]
+        lk = leakage(res, goods_runs["ref"], good=good, period=period)
+        if fall > 1e-9:
+            assert lk == pytest.approx((cf["E_ROW"] - ref["E_ROW"]) / fall, rel=REL)
+        else:
+            assert math.isnan(lk)
+
+
+def test_goods_reference_is_the_data(goods_runs):
+    """At a zero carbon price each good's EU output is the data's."""
+    from model.chapters import steel
+    from model.results import col
+
+    g = goods_runs["ref"].goods.set_index(["good", "region", "period"])[col("goods", "supply")]
+    assert g[("cement", "EU", 2030)] == pytest.approx(steel.fact("EU", "production", 2021, "cement"), rel=REL)
+    assert g[("aluminium", "EU", 2030)] == pytest.approx(steel.fact("EU", "production", 2022, "aluminium"), rel=REL)
+    assert g[("steel", "EU", 2030)] == pytest.approx(steel.fact("EU", "production", 2022), rel=REL)
+
+
+def test_goods_claims_in_the_prose(goods_runs):
+    """What the chapter says in words: CBAM stops steel and cement imports from 2030, so aluminium
+    pays all the border revenue from then on, and without the adjustment steel leaks more than 100%,
+    cement and aluminium less."""
+    from model.results import col, leakage
+
+    g = goods_runs["cbam"].goods.set_index(["good", "region", "period"])
+    for good in ("steel", "cement"):
+        for t in (2030, 2032, 2034):
+            assert g.loc[(good, "EU", t), col("goods", "imports")] == pytest.approx(0.0, abs=1e-6)
+    rev = g[col("goods", "border_revenue")]
+    for t in (2030, 2032, 2034):
+        assert rev[("aluminium", "EU", t)] > 0 and rev[("steel", "EU", t)] + rev[("cement", "EU", t)] == pytest.approx(0.0, abs=1e-6)
+    lk = {n: leakage(goods_runs["no"], goods_runs["ref"], good=n, period=2034) for n in ("steel", "cement", "aluminium")}
+    assert lk["steel"] > 1.0 and 0 < lk["cement"] < 1.0 and 0 < lk["aluminium"] < 1.0

@@ -1,6 +1,17 @@
-"""Chapter 12, part b: steel traded between the EU, China and the rest of the world, with the
-EU's border adjustment (:mod:`model.mechanisms.goods`). Reads data/goods.csv and
+"""Chapter 12, part b: steel, cement and aluminium traded between the EU and the rest of the
+world, with the EU's border adjustment (:mod:`model.mechanisms.goods`). Reads data/goods.csv and
 data/ets_prices.csv; never solves.
+
+Steel has three regions (the EU, China, the rest of the world); cement and aluminium two (the
+EU and the rest of the world, :func:`good`), whose reference point is: EU output from the data,
+EU demand = output + net imports, the rest of the world's output = world output less the EU's,
+its demand = its output less the EU's net imports, and the EU's price above the rest of the
+world's by the transport cost. Cement's EU intensity is the EU ETS emissions of cement clinker
+over EU cement output (2021); aluminium's is the EU ETS benchmark (a lower bound); the rest of
+the world's are the world averages of the data. The CBAM factor (free allocation kept) is the
+same for every CBAM good (Directive (EU) 2023/959, Art. 10a(1a)); it is stored under steel.
+:func:`goods` puts the three goods in one scenario (they share the EU's fixed carbon price and
+are otherwise independent).
 
 The reference point is 2022: output from worldsteel, net trade rounded (China exports, the EU
 and the rest of the world import), EU intensity the EU ETS emissions of iron and steel over EU
@@ -13,7 +24,7 @@ from __future__ import annotations
 
 from .. import data
 
-__all__ = ["fact", "steel", "PERIODS", "TRANSPORT", "PRICE", "ELASTICITY"]
+__all__ = ["fact", "steel", "good", "goods", "GOODS", "PERIODS", "TRANSPORT", "PRICE", "ELASTICITY"]
 
 PERIODS = [2026, 2028, 2030, 2032, 2034]
 #: Stylised: USD per tonne of steel (China's price; importers pay the transport cost more).
@@ -25,10 +36,76 @@ ELASTICITY = {"EU": (-0.5, 1.0), "CN": (-0.3, 0.8), "ROW": (-0.4, 1.0)}
 CN_INTENSITY = 2.0
 
 
-def fact(region: str, parameter: str, year: int) -> float:
+#: Cement and aluminium, stylised: the rest of the world's price (USD/t; the EU's is higher by the
+#: transport cost), the transport cost (USD/t), elasticities (demand, supply) of the EU and of the
+#: rest of the world, and the years of the data rows (output and EU emissions; world intensity).
+GOODS = {
+    "cement": {"price": 90.0, "transport": 25.0, "elasticity": {"EU": (-0.3, 1.0), "ROW": (-0.3, 1.0)},
+               "year": 2021, "world_year": 2022},
+    "aluminium": {"price": 2500.0, "transport": 100.0, "elasticity": {"EU": (-0.5, 1.0), "ROW": (-0.4, 1.0)},
+                  "year": 2022, "world_year": 2022},
+}
+
+
+def fact(region: str, parameter: str, year: int, good: str = "steel") -> float:
+    """One value of ``data/goods.csv``."""
     t = data.load_table("goods")
-    row = t[(t["good"] == "steel") & (t["region"] == region) & (t["parameter"] == parameter) & (t["year"] == year)]
+    row = t[(t["good"] == good) & (t["region"] == region) & (t["parameter"] == parameter) & (t["year"] == year)]
+    if len(row) != 1:
+        raise KeyError(f"no single row {good}/{region}/{parameter}/{year} in goods.csv")
     return float(row["value"].iloc[0])
+
+
+def intensity(name: str) -> dict[str, float]:
+    """EU and rest-of-world intensities (tCO2 per tonne) of cement or aluminium."""
+    c = GOODS[name]
+    if name == "cement":
+        eu = fact("EU", "ets_emissions", c["year"], name) / fact("EU", "production", c["year"], name)
+    else:
+        eu = fact("EU", "benchmark", 2021, name)
+    return {"EU": round(eu, 4), "ROW": fact("WORLD", "intensity", c["world_year"], name)}
+
+
+def region_data(name: str) -> dict[str, dict]:
+    """The reference point of cement or aluminium: output, demand, price per region."""
+    c = GOODS[name]
+    eu = fact("EU", "production", c["year"], name)
+    net = fact("EU", "net_imports", c["year"], name)
+    row = fact("WORLD", "production", c["world_year"], name) - eu
+    return {"EU": {"supply": eu, "demand": eu + net, "price": c["price"] + c["transport"]},
+            "ROW": {"supply": row, "demand": row - net, "price": c["price"]}}
+
+
+def good(name: str, border_adjustment: bool = True, phase_out: bool = True, carbon_price: float | None = None) -> dict:
+    """Cement or aluminium as a scenario, as :func:`steel` (two regions, the EU and the rest of the world)."""
+    if name == "steel":
+        return steel(border_adjustment, phase_out, carbon_price)
+    c, ref, e = GOODS[name], region_data(name), intensity(name)
+    fa = {t: (fact("EU", "free_allocation", t) if phase_out else 1.0) for t in PERIODS}
+    p = eu_carbon_price() if carbon_price is None else carbon_price
+    regions = {}
+    for r in ("EU", "ROW"):
+        d, s = c["elasticity"][r]
+        regions[r] = {**ref[r], "demand_elasticity": d, "supply_elasticity": s, "intensity": e[r]}
+    regions["EU"].update(market="EU_ETS", free_allocation=fa, border_adjustment=border_adjustment)
+    return {
+        "name": f"{name.capitalize()} and the EU's border adjustment",
+        "periods": PERIODS,
+        "jurisdictions": {"EU": {"bau": 1.0, "mac": {"type": "linear", "slope": 1.0},
+                                 "description": "placeholder emitter of the EU carbon price market"}},
+        "markets": {"EU_ETS": {"members": ["EU"], "tax": p,
+                               "description": "the EU ETS price, held at its 2025 mean (fixed for the goods)"}},
+        "goods": {name: {"unit": "Mt", "transport_cost": c["transport"], "regions": regions}},
+    }
+
+
+def goods(border_adjustment: bool = True, phase_out: bool = True, carbon_price: float | None = None) -> dict:
+    """Steel, cement and aluminium in one scenario (one fixed EU carbon price)."""
+    out = steel(border_adjustment, phase_out, carbon_price)
+    for name in GOODS:
+        out["goods"][name] = good(name, border_adjustment, phase_out, carbon_price)["goods"][name]
+    out["name"] = "Steel, cement, aluminium and the EU's border adjustment"
+    return out
 
 
 def eu_carbon_price() -> float:
