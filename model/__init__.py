@@ -20,7 +20,6 @@ from .errors import InfeasibleError, ScenarioError, SolveError
 from .files import scenario_names, scenario_path
 from .mac import MAC, Linear, Polynomial, Power, Steps
 from .reader import load_scenario
-from .results import COLUMNS, Results, compare, gains, solve
 from .spec import Scenario
 
 __all__ = [
@@ -37,7 +36,15 @@ __version__ = "0.3.0"
 _CHAPTERS = ("corsia", "eu_ets", "fragmentation", "kyoto", "national", "paris")
 
 
+#: The results layer (and pandas, about 0.3 s to import) is loaded on first use.
+_RESULTS = ("COLUMNS", "Results", "compare", "gains", "solve")
+
+
 def __getattr__(name: str):
     if name in _CHAPTERS:
         return importlib.import_module(f".chapters.{name}", __name__)
+    if name in _RESULTS:
+        value = getattr(importlib.import_module(".results", __name__), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'model' has no attribute {name!r}")

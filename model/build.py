@@ -17,12 +17,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
-from pyomo.common.gc_manager import PauseGC
-
+from ._lazy import gc_manager, pyo
 from .spec import Scenario, Segment, Segments
 
-__all__ = ["Build", "Inputs", "build_model", "quantity_scale", "release"]
+__all__ = ["Build", "Inputs", "build_model", "empty", "quantity_scale", "release"]
 
 
 @dataclass(frozen=True)
@@ -132,7 +130,7 @@ def build_model(scenario: Scenario, segs: Segments, inputs: Inputs = Inputs(),
                 weight={t: scenario.discount_factor(t) * scenario.years(t) for t in scenario.periods})
     # the cyclic garbage collector is paused while the model is written: the model's many small
     # objects would otherwise trigger full collections that walk all of them (as Pyomo's writers do)
-    with PauseGC():
+    with gc_manager.PauseGC():
         m = pyo.ConcreteModel(name=scenario.name)
         for mechanism in CATALOGUE:
             mechanism.variables(m, ctx)
@@ -165,3 +163,11 @@ def release(m: pyo.ConcreteModel) -> None:
         for name, value in list(getattr(comp, "__dict__", {}).items()):
             if isinstance(value, InitializerBase):
                 setattr(comp, name, None)
+
+
+def empty(m: pyo.ConcreteModel) -> None:
+    """Free a model's components now (:func:`release`, then every component deleted): for a
+    caller that still holds the model but will not use it again."""
+    release(m)
+    for comp in list(m.component_objects(descend_into=False)):
+        m.del_component(comp)

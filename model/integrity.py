@@ -15,8 +15,7 @@ Quantities in MtCO2e per year.
 
 from __future__ import annotations
 
-import pandas as pd
-
+from ._lazy import pd
 from .mechanisms.banking import bank_change
 from .spec import ByMarket, Values
 

@@ -65,9 +65,16 @@ class Key:
         return self.path.split(" ")[0].rsplit(".", 1)[0] if "." in self.path else ""
 
 
+_ALLOWED: dict = {}
+
+
 def allowed(keys, parent: str) -> set[str]:
     """Names of the keys declared directly under ``parent`` (e.g. ``markets.NAME``)."""
-    return {k.name for k in keys if k.parent == parent}
+    memo = (id(keys), len(keys), parent)  # the key lists are module constants: read once
+    found = _ALLOWED.get(memo)
+    if found is None:
+        found = _ALLOWED[memo] = frozenset(k.name for k in keys if k.parent == parent)
+    return set(found)
 
 
 def default(keys, path: str):

@@ -59,8 +59,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
-import pandas as pd
-
+from ._lazy import pd
 from .mechanisms import removals
 
 __all__ = ["payments", "parties", "PAYMENT_COLUMNS", "PARTY_COLUMNS", "government", "exchange"]

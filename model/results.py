@@ -16,9 +16,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from . import integrity, money
+from ._lazy import pd
 from .mechanisms import removals
 from .mechanisms.links import import_limit
 from .reader import load_scenario
@@ -200,6 +199,11 @@ def col(table: str, name: str) -> str:
     return f"{name}_{suffix}" if suffix else name
 
 
+def _no_table():
+    """An empty table (the default of a :class:`Results` table)."""
+    return pd.DataFrame()
+
+
 @dataclass
 class Results:
     """The solution of a scenario as tidy frames.
@@ -240,14 +244,14 @@ class Results:
     prices: pd.DataFrame
     jurisdictions: pd.DataFrame
     solver: dict = field(default_factory=dict)
-    segments: pd.DataFrame = field(default_factory=pd.DataFrame)
-    links: pd.DataFrame = field(default_factory=pd.DataFrame)
-    ledger: pd.DataFrame = field(default_factory=pd.DataFrame)
-    payments: pd.DataFrame = field(default_factory=pd.DataFrame)
-    parties: pd.DataFrame = field(default_factory=pd.DataFrame)
-    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
-    goods: pd.DataFrame = field(default_factory=pd.DataFrame)
-    goods_trade: pd.DataFrame = field(default_factory=pd.DataFrame)
+    segments: pd.DataFrame = field(default_factory=_no_table)
+    links: pd.DataFrame = field(default_factory=_no_table)
+    ledger: pd.DataFrame = field(default_factory=_no_table)
+    payments: pd.DataFrame = field(default_factory=_no_table)
+    parties: pd.DataFrame = field(default_factory=_no_table)
+    groups: pd.DataFrame = field(default_factory=_no_table)
+    goods: pd.DataFrame = field(default_factory=_no_table)
+    goods_trade: pd.DataFrame = field(default_factory=_no_table)
 
     def price(self, market: str, period=None) -> float:
         """Price of ``market`` (or credit programme) in USD/t (the only period when ``period`` is None)."""

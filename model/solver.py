@@ -32,10 +32,8 @@ import time
 from array import array
 from dataclasses import dataclass, field, replace
 
-import pyomo.environ as pyo
-from pyomo.common.gc_manager import PauseGC
-
-from .build import Build, Inputs, build_model, quantity_scale, release
+from ._lazy import gc_manager, pyo
+from .build import Build, Inputs, build_model, empty, quantity_scale, release
 from .errors import InfeasibleError, SolveError
 from .mechanisms import (
     CATALOGUE,
@@ -219,10 +217,44 @@ def _dual(duals, con) -> float:
     return 0.0 if abs(value) < DUAL_ZERO else value
 
 
-def _solve_once(m, ctx, time_limit: float = TIME_LIMIT) -> _Raw:
-    """Solve the model with HiGHS and read its numbers (:class:`_Raw`)."""
-    duals, arrays = _run_highs(m, ctx.scenario, time_limit)
-    return _read(m, ctx, duals, arrays)
+def _solve_once(m, ctx, time_limit: float = TIME_LIMIT, keep_model: bool = True) -> _Raw:
+    """Solve the model with HiGHS and read its numbers (:class:`_Raw`).
+
+    ``keep_model=False`` (a solve whose model is not evaluated afterwards, i.e. without convex
+    curves): once the model is compiled to arrays, its Pyomo objects are freed before HiGHS runs
+    (the peak memory of a large solve) and the numbers are read from HiGHS's solution arrays
+    through the columns' and rows' keys (:func:`_read_arrays`); ``m`` is left empty.
+    """
+    if keep_model:
+        duals, arrays = _run_highs(m, ctx.scenario, time_limit)
+        return _read(m, ctx, duals, arrays)
+    c = compile_model(m)
+    position = {id(v): k for k, v in enumerate(c.cols)}
+    terms = {key: [position[id(v)] for v in variables] for key, variables in ctx.terms.items()}
+    del position
+    c.cols = c.rows = None
+    ctx.terms, ctx.costs, ctx.balance = {}, [], {}
+    empty(m)
+    x, row_value, row_dual = _highs_solve(c, ctx.scenario, time_limit)
+    return _read_arrays(ctx, c, terms, x, row_value, row_dual)
+
+
+def _read_arrays(ctx, c: Compiled, terms: dict, x: list, row_value: list, row_dual: list) -> _Raw:
+    """The numbers of a solve read from HiGHS's arrays (:func:`_solve_once` without the model):
+    values by (variable name, index), the segments' abatement from their columns (``terms``),
+    the duals that the mechanisms report by (row name, index), and each balance's unused
+    allowances."""
+    S = ctx.scale
+    values = dict(zip(c.col_keys, (S * v for v in x), strict=True))
+    abatement = {key: S * sum(x[i] for i in terms[key]) for key in ctx.segs}
+    reported = {name for mechanism in CATALOGUE for name in mechanism.DUALS}
+    named, unused = {}, {}
+    for key, dual, value, lo in zip(c.row_keys, row_dual, row_value, c.row_lo, strict=True):
+        if key[0] in reported:
+            named[key] = 0.0 if abs(dual) < DUAL_ZERO else dual
+        if key[0] == "balance":
+            unused[key[1]] = S * max(value - lo, 0.0) + values.get(("cancel", key[1]), 0.0)
+    return _Raw(values, abatement, named, unused)
 
 
 def _read(m, ctx, duals: dict, arrays: tuple | None = None) -> _Raw:
@@ -290,14 +322,27 @@ def _run_highs(m, scenario: Scenario, time_limit: float) -> tuple[dict, tuple[di
     The model goes to HiGHS as arrays in one call (:func:`compile_model`); values and duals come
     back as HiGHS's solution arrays, matched to the variables and rows by position.
     """
+    c = compile_model(m)
+    x, row_value, row_dual = _highs_solve(c, scenario, time_limit)
+    for var, value in zip(c.cols, x, strict=True):
+        if not var.fixed:
+            var.set_value(value, skip_validation=True)
+    values = dict(zip(c.col_keys, (v.value for v in c.cols), strict=True))
+    above = dict(zip(c.rows, (a - lo for a, lo in zip(row_value, c.row_lo, strict=True)), strict=True))
+    return dict(zip(c.rows, row_dual, strict=True)), (values, above)
+
+
+def _highs_solve(c: Compiled, scenario: Scenario, time_limit: float) -> tuple[list, list, list]:
+    """Solve a compiled model with HiGHS (retrying once with regularisation); its columns'
+    values, rows' activities and rows' duals, or an error for anything but an optimum."""
     try:
         import highspy
     except ImportError as exc:  # pragma: no cover - highspy is a dependency
         raise SolveError("HiGHS is not available: install the 'highspy' package") from exc
+
     status = highspy.HighsModelStatus
-    c = compile_model(m)
     h = new_highs()
-    highs_options(h, len(c.cols), time_limit)
+    highs_options(h, len(c.col_keys), time_limit)
     h.passModel(_highs_model(c))
     h.run()
     result = h.getModelStatus()
@@ -321,14 +366,7 @@ def _run_highs(m, scenario: Scenario, time_limit: float) -> tuple[dict, tuple[di
                              "time_limit to model.solve, or make the scenario smaller")
         raise SolveError(f"HiGHS stopped with status {h.modelStatusToString(result)}")
     solution = h.getSolution()
-    x, row_value, row_dual = list(solution.col_value), list(solution.row_value), list(solution.row_dual)
-    del solution, h  # HiGHS's memory is freed before the solution is read into the model
-    for var, value in zip(c.cols, x, strict=True):
-        if not var.fixed:
-            var.set_value(value, skip_validation=True)
-    values = dict(zip(c.col_keys, (v.value for v in c.cols), strict=True))
-    above = dict(zip(c.rows, (a - lo for a, lo in zip(row_value, c.row_lo, strict=True)), strict=True))
-    return dict(zip(c.rows, row_dual, strict=True)), (values, above)
+    return list(solution.col_value), list(solution.row_value), list(solution.row_dual)
 
 
 def _diagnose(scenario: Scenario) -> str:
@@ -428,8 +466,9 @@ def _sequential_qp(scenario: Scenario, segs: Segments, inputs: Inputs, tolerance
                    time_limit: float = TIME_LIMIT) -> _Solved:
     """Solve with the given inputs; sequential QP for convex curves."""
     m, ctx = build_model(scenario, segs, inputs)
-    raw = _solve_once(m, ctx, time_limit)
     convex = [k for k, s in segs.items() if s.mac.representation == "convex"]
+    # without convex curves nothing evaluates the model after the solve: it is freed first
+    raw = _solve_once(m, ctx, time_limit, keep_model=bool(convex))
     # lower bounds on abatement: a credit baseline above BAU, an emission standard (at which the
     # marginal cost may exceed the price: the standard's shadow cost)
     gaps = credits.baseline_gap(scenario, segs)
@@ -537,7 +576,7 @@ def solve_scenario(scenario: Scenario, *, tolerance: float = 1e-9, max_iteration
     solved = None
     # the garbage collector is paused (see model.build.build_model); each model is released
     # (model.build.release) when it is no longer needed, so that it is freed at once
-    with PauseGC():
+    with gc_manager.PauseGC():
         for _round in range(2 * own * len(scenario.periods) + 1):
             if solved is not None:
                 release(solved.m)
@@ -624,7 +663,7 @@ def compile_model(m) -> Compiled:
     constants, moved into the bounds. The garbage collector is paused meanwhile (see
     :func:`model.build.build_model`).
     """
-    with PauseGC():
+    with gc_manager.PauseGC():
         return _compile(m)
 
 

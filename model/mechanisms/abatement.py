@@ -15,9 +15,7 @@ A host's abatement is at least BAU less its crediting baseline (:mod:`model.mech
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression, MonomialTermExpression
-
+from .._lazy import numeric_expr, pyo
 from ..spec import Segments
 from .credits import baseline_gap
 
@@ -91,7 +89,7 @@ def variables(m, ctx) -> None:
         ctx.terms[key] = [m.abate[key]]
     d = ctx.weight
     if keys:
-        ctx.costs.append(LinearExpression([MonomialTermExpression((d[key[2]] * merit[key][1], var))
+        ctx.costs.append(numeric_expr.LinearExpression([numeric_expr.MonomialTermExpression((d[key[2]] * merit[key][1], var))
                                            for key, var in zip(keys, blocks_, strict=True)]))
     for (j, o, t) in quadratic:
         ctx.costs.append(d[t] * 0.5 * segs[(j, o, t)].mac.slope * ctx.scale * m.abate[j, o, t] ** 2)

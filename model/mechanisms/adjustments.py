@@ -9,8 +9,7 @@ sell up to its abatement below BAU and still count it, so the tonnes are counted
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import Key
 from ..spec import Duals, Market
 

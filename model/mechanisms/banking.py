@@ -11,8 +11,7 @@ cancelled at the tiny cost :data:`CANCEL_COST`. With free banking
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import Key
 from ..spec import Raw
 

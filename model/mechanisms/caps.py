@@ -18,9 +18,7 @@ the cap to the members: it changes who pays whom, not who abates.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
-
+from .._lazy import numeric_expr, pyo
 from ..keys import REQUIRED, Key
 from ..spec import Duals, Values
 
@@ -153,7 +151,7 @@ def rows(m, ctx) -> None:
         mk = sc.markets[n]
         covered = [(j, n, t) for j in mk.members if (j, n, t) in ctx.segs]
         abated = [v for key in covered for v in ctx.terms.get(key, ())]
-        lhs = (LinearExpression(abated) if abated else 0.0) + pyo.quicksum(ctx.balance.get((n, t), []))
+        lhs = (numeric_expr.LinearExpression(abated) if abated else 0.0) + pyo.quicksum(ctx.balance.get((n, t), []))
         required = ctx.Q(sum(ctx.segs[key].bau for key in covered) - mk.cap[t] + ctx.required.get((n, t), 0.0))
         if mk.banking:
             # a banking market keeps its surplus: it is banked (also at the end of the last period:

@@ -10,8 +10,7 @@ and want to sell, with its shortfall ruled out instead, until no market does bot
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import Key
 from ..spec import ByMarket, Raw, Values
 

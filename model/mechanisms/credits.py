@@ -14,8 +14,7 @@ tonnes itself, unpaid. Credits issued are credits sold (dual: the credit price):
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import REQUIRED, Key
 from ..spec import Credits, Duals, Jurisdiction, Segments
 

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import math
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import REQUIRED, Key
 from ..spec import Credits, Duals, Link, Market
 

@@ -38,8 +38,7 @@ from __future__ import annotations
 
 import itertools
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import Key
 
 #: Rows whose duals this mechanism reports (none: premia are read off the prices).

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import warnings
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import REQUIRED, Key, allowed
 from ..spec import Raw, Values
 

@@ -29,8 +29,7 @@ add up to abatement plus removal plus transaction costs.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import Key, allowed
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none

@@ -21,8 +21,7 @@ its price (the results' ``marginal_cost`` and ``price``); this module reports no
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
+from .._lazy import pyo
 from ..keys import Key
 
 DUALS: tuple = ()  # rows whose duals this mechanism reports: none
