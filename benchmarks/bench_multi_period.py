@@ -106,8 +106,8 @@ def main():
     periods = int(sys.argv[2]) if len(sys.argv) > 2 else 40
     raw = scenario(n, periods)
     # warm up both (the first solve imports Pyomo and pandas, which ``import model`` leaves for later)
-    model.solve(scenario(4, 3))
-    direct(scenario(4, 3))
+    model.solve(scenario(20, 3))
+    direct(scenario(20, 3))
     t0 = time.perf_counter()
     res = model.solve(raw)
     t_model = time.perf_counter() - t0

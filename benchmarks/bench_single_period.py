@@ -34,8 +34,8 @@ def main():
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
     raw = scenario(n)
     # warm up both (the first solve imports Pyomo and pandas, which ``import model`` leaves for later)
-    model.solve(scenario(20))
-    direct(scenario(20))
+    model.solve(scenario(100))
+    direct(scenario(100))
     t0 = time.perf_counter()
     res = model.solve(raw)
     t_model = time.perf_counter() - t0
