@@ -714,11 +714,18 @@ def _compile(m) -> Compiled:
             const = repn.constant
             row_lo.append(-inf if lo is None else lo - const)
             row_hi.append(inf if hi is None else hi - const)
-            for vid, c in repn.linear.items():
-                if c:
-                    a_rows.append(r)
-                    a_cols.append(where[vid])
-                    a_vals.append(c)
+            linear = repn.linear
+            coefficients = list(linear.values())
+            if all(coefficients):  # the row's coefficients in bulk (each nonzero)
+                a_rows.extend(array("q", [r]) * len(coefficients))
+                a_cols.extend(map(where.__getitem__, linear))
+                a_vals.extend(coefficients)
+            else:
+                for vid, c in linear.items():
+                    if c:
+                        a_rows.append(r)
+                        a_cols.append(where[vid])
+                        a_vals.append(c)
     obj = next(m.component_data_objects(pyo.Objective, active=True))
     recorder = OrderedVarRecorder(by_id, where, sorter)  # every variable is known: the maps are not added to
     repn = QuadraticRepnVisitor(cache_q, var_recorder=recorder).walk_expression(obj.expr)

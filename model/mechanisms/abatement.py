@@ -79,18 +79,16 @@ def variables(m, ctx) -> None:
     # in bulk: each block's variable by position (its upper bound the block's size), its cost as
     # one linear expression of monomials (the same objective as a sum of ``cost * block`` terms,
     # written without Pyomo's operators)
-    blocks_ = list(m.block.values())
-    for key, var in zip(keys, blocks_, strict=True):
-        var.setub(ctx.Q(merit[key][0]))
     ctx.terms = {key: [] for key in segs}
-    for (j, o, t, _k), var in zip(keys, blocks_, strict=True):
-        ctx.terms[(j, o, t)].append(var)
+    d, scale, monomial, monomials = ctx.weight, ctx.scale, numeric_expr.MonomialTermExpression, []
+    for (key, (size, cost)), var in zip(merit.items(), m.block.values(), strict=True):
+        var.setub(size / scale)
+        ctx.terms[key[:3]].append(var)
+        monomials.append(monomial((d[key[2]] * cost, var)))
+    if monomials:
+        ctx.costs.append(numeric_expr.LinearExpression(monomials))
     for key in smooth:
         ctx.terms[key] = [m.abate[key]]
-    d = ctx.weight
-    if keys:
-        ctx.costs.append(numeric_expr.LinearExpression([numeric_expr.MonomialTermExpression((d[key[2]] * merit[key][1], var))
-                                           for key, var in zip(keys, blocks_, strict=True)]))
     for (j, o, t) in quadratic:
         ctx.costs.append(d[t] * 0.5 * segs[(j, o, t)].mac.slope * ctx.scale * m.abate[j, o, t] ** 2)
     ctx.expanded = expanded
