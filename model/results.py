@@ -462,7 +462,8 @@ def _jurisdiction_frame(scenario: Scenario, by_jur: dict, pays: pd.DataFrame, bo
     taxed = pays[pays["item"] == "tax"].groupby(["payer", "period"])["amount_musd"].sum()
     credited = pays[pays["item"] == "credits"].groupby(["payee", "period"])["amount_musd"].sum()
     taxed, credited = taxed.to_dict(), credited.to_dict()
-    net = dict(zip(book.index, book["net_payments_musd"].to_numpy().tolist(), strict=True))
+    net = dict(zip(zip(book["party"].tolist(), book["period"].tolist(), strict=True),
+                   book["net_payments_musd"].tolist(), strict=True))
     rows = []
     for j in scenario.jurisdictions.values():
         for t in scenario.periods:
@@ -521,7 +522,7 @@ def _frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
     book = money.parties(scenario, sol, pays)
     return {"prices": prices,
             "jurisdictions": _jurisdiction_frame(scenario, _group_rows(srows, "jurisdiction", "period"), pays,
-                                                 book.set_index(["party", "period"]), sol.removed),
+                                                 book, sol.removed),
             "segments": _rename("segments", seg), "links": _link_frame(scenario, sol),
             "ledger": _frame("ledger", integrity.ledger(scenario, sol, seg, received)), "payments": pays,
             "parties": book, **_goods_frames(scenario, sol)}

@@ -229,10 +229,9 @@ def _solve_once(m, ctx, time_limit: float = TIME_LIMIT, keep_model: bool = True)
         duals, arrays = _run_highs(m, ctx.scenario, time_limit)
         return _read(m, ctx, duals, arrays)
     c = compile_model(m)
-    position = {id(v): k for k, v in enumerate(c.cols)}
+    position = c.position
     terms = {key: [position[id(v)] for v in variables] for key, variables in ctx.terms.items()}
-    del position
-    c.cols = c.rows = None
+    c.cols = c.rows = c.position = None
     ctx.terms, ctx.costs, ctx.balance = {}, [], {}
     empty(m)
     x, row_value, row_dual = _highs_solve(c, ctx.scenario, time_limit)
@@ -595,8 +594,12 @@ def _solution(scenario: Scenario, solved: _Solved, intakes: ByMarket, reserves: 
     prices = _prices(scenario, solved.ctx, solved.raw.values, solved.raw.duals)
     values = solved.raw.values
 
+    by_name: dict = {}
+    for (comp, key), val in values.items():  # one pass over the values, grouped by variable
+        by_name.setdefault(comp, {})[key] = val
+
     def pick(name):
-        return {key: val for (comp, key), val in values.items() if comp == name}
+        return by_name.get(name, {})
 
     returned = pick("returned")
     ceiling, ccr = pick("ceiling"), pick("ccr")
@@ -643,6 +646,7 @@ class Compiled:
     a_cols: array
     a_vals: array
     q: dict
+    position: dict | None = None  # id(variable) -> its column, while the model lives
 
     @functools.cached_property
     def a(self) -> dict:
@@ -740,9 +744,10 @@ def _compile(m) -> Compiled:
         key = (max(i, j), min(i, j))
         q[key] = q.get(key, 0.0) + (2 * c if i == j else c)
 
-    for held in (by_id, cache, cache_q, where):
+    for held in (by_id, cache, cache_q):
         held.clear()
-    return Compiled(cols, rows, col_keys, row_keys, cost, col_lo, col_hi, row_lo, row_hi, a_rows, a_cols, a_vals, q)
+    return Compiled(cols, rows, col_keys, row_keys, cost, col_lo, col_hi, row_lo, row_hi, a_rows, a_cols, a_vals, q,
+                    where)
 
 
 def highs_options(h, n_vars: int, time_limit: float = TIME_LIMIT) -> None:
