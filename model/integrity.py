@@ -1,14 +1,22 @@
 r"""The environmental-integrity ledger: how far emissions exceed what the caps alone allow.
 
-One row per period. Its last entry, the integrity gap, is global emissions less what the caps
-alone would allow (each capped market at the smaller of its cap and its covered BAU, everything
-else at BAU), and adds up exactly from the others:
+One row per period. Its last entry, the integrity gap, is global *net* emissions (global emissions,
+BAU less abatement, less removals) less what the caps alone would allow (each capped market at the
+smaller of its cap and its covered BAU, everything else at BAU), and adds up exactly from the
+others:
 
 .. math::
+
+    \text{gap} = \text{global emissions} - \text{removals} - \text{caps alone}
 
     \text{gap} = \text{surplus} - \text{unused} + \text{credits} + \text{double counted}
     + \text{exchange gain} + \text{shortfall} + \text{extra} - \text{withheld} - \text{banked}
     - \text{MSR intake} - \text{outside abatement}.
+
+Removals (:mod:`model.mechanisms.removals`) enter the balance of a capped market as allowances,
+so a market's covered emissions less its removals meet its cap: the removals term stands beside
+global emissions on the left and has no counterpart on the right. Gross emissions exceed what the
+caps alone allow by the gap plus the removals; tonnes removed are not a leak.
 
 Quantities in MtCO2e per year.
 """
@@ -94,6 +102,7 @@ def ledger(scenario, sol, seg: pd.DataFrame, received: ByMarket) -> list[dict]:
         capped_bau = sum(covered_bau.values())
         global_bau = sum(j.bau[t] for j in scenario.jurisdictions.values())
         global_emissions = global_bau - float(all_abated.get(t, 0.0))
+        removed = sum(r for (_j, tt), r in sol.removed.items() if tt == t)
         double, gain, sent = _trade(scenario, sol, t)
         surplus, hot_air = _hot_air(scenario, sol, t, covered_bau, sent, received)
         surrendered, non_additional = _credits(scenario, sol, t)
@@ -104,13 +113,14 @@ def ledger(scenario, sol, seg: pd.DataFrame, received: ByMarket) -> list[dict]:
             "period": t, "years": scenario.years(t), "discount_factor": scenario.discount_factor(t),
             "caps": sum(scenario.markets[n].cap[t] for n in capped), "covered_bau": capped_bau,
             "covered_emissions": sum(float(emitted.get((t, n), 0.0)) for n in capped), "global_bau": global_bau,
-            "global_emissions": global_emissions, "hot_air_sold": hot_air, "credits_surrendered": surrendered,
+            "global_emissions": global_emissions, "removals": removed,
+            "global_net_emissions": global_emissions - removed, "hot_air_sold": hot_air, "credits_surrendered": surrendered,
             "non_additional_credits": non_additional, "double_counted": double, "shortfall": _in(sol.shortfall, t),
             "extra_allowances": _in(sol.extra, t), "withheld": _in(sol.withheld, t),
             "banked": sum(bank_change(scenario, sol, n, t) for n in capped if scenario.markets[n].banking),
             "msr_intake": _in(sol.msr_intake, t) / scenario.years(t), "surplus_allowances": surplus,
             "unused_allowances": sum(sol.unused.get((n, t), 0.0) for n in capped), "exchange_gain": gain,
             "outside_abatement": outside.get(t, 0.0),
-            "integrity_gap": global_emissions - reference,
+            "integrity_gap": global_emissions - removed - reference,
         })
     return rows

@@ -119,9 +119,12 @@ COLUMNS = {
         "discount_factor": ("", "", "present value of 1 USD of the period"),
         "caps": ("mt", "MtCO2e/yr", "sum of the caps of all capped markets"),
         "covered_bau": ("mt", "MtCO2e/yr", "BAU emissions covered by capped markets"),
-        "covered_emissions": ("mt", "MtCO2e/yr", "emissions covered by capped markets"),
+        "covered_emissions": ("mt", "MtCO2e/yr", "emissions covered by capped markets (gross, before removals)"),
         "global_bau": ("mt", "MtCO2e/yr", "BAU emissions of all jurisdictions"),
-        "global_emissions": ("mt", "MtCO2e/yr", "emissions of all jurisdictions"),
+        "global_emissions": ("mt", "MtCO2e/yr", "emissions of all jurisdictions (gross: BAU less abatement)"),
+        "removals": ("mt", "MtCO2e/yr", "removals beyond BAU by all jurisdictions (`removals`; each counts as "
+                     "allowances in a capped market)"),
+        "global_net_emissions": ("mt", "MtCO2e/yr", "global emissions less removals: what reaches the atmosphere"),
         "hot_air_sold": ("mt", "MtCO2e/yr", "units sold (with corresponding adjustment) by markets whose cap exceeds "
                          "their covered BAU, up to that excess: tonnes that no one abated. In a link group "
                          "at most the group's surplus less its unused allowances (at a zero price, units "
@@ -139,8 +142,9 @@ COLUMNS = {
         "exchange_gain": ("mt", "MtCO2e/yr", "tonnes gained (lost if negative) by exchange rates on trade between "
                           "capped markets: (rate - 1) x units"),
         "outside_abatement": ("mt", "MtCO2e/yr", "abatement outside capped markets (credit hosts, pure taxes)"),
-        "integrity_gap": ("mt", "MtCO2e/yr", "global emissions less what the caps alone allow (each capped "
-                          "market at the smaller of its cap and its covered BAU, everything else at BAU). "
+        "integrity_gap": ("mt", "MtCO2e/yr", "global net emissions (global emissions less removals) less what "
+                          "the caps alone allow (each capped market at the smaller of its cap and its covered "
+                          "BAU, everything else at BAU). "
                           "Exactly: surplus - unused + credits surrendered + double counted + exchange gain + "
                           "shortfall + extra - withheld - banked - MSR intake - outside abatement"),
     },

@@ -74,6 +74,10 @@ def check_ledger(res, gap, **expected):
         assert float(led[name]) == pytest.approx(want, rel=REL, abs=ABS), name
     assert float(led["integrity_gap_mt"]) == pytest.approx(gap, rel=REL, abs=ABS)
     assert float(led["global_emissions_mt"]) == pytest.approx(float(res.jurisdictions["emissions_mt"].sum()), rel=REL)
+    removed = float(res.jurisdictions["removals_mt"].sum())
+    assert float(led["removals_mt"]) == pytest.approx(removed, rel=REL, abs=ABS)
+    assert float(led["global_net_emissions_mt"]) == pytest.approx(float(led["global_emissions_mt"]) - removed,
+                                                                  rel=REL, abs=ABS)
     assert float(led["global_bau_mt"]) == pytest.approx(float(res.jurisdictions["bau_mt"].sum()), rel=REL)
 
 
@@ -83,9 +87,9 @@ EXACT_PARTS = {"surplus_allowances_mt": 1, "unused_allowances_mt": -1, "credits_
 
 
 def check_decomposition(res, other=0.0):
-    """The identity of the ledger's documentation: integrity gap = surplus - unused + credits
-    surrendered + double counted + exchange gain + shortfall + extra - withheld - banked - MSR
-    intake - abatement outside capped markets. ``other`` (abatement outside capped markets that
+    """The identity of the ledger's documentation: integrity gap (net of removals) = surplus -
+    unused + credits surrendered + double counted + exchange gain + shortfall + extra - withheld -
+    banked - MSR intake - abatement outside capped markets. ``other`` (abatement outside capped markets that
     backs no credit surrendered, worked by hand) is checked against the interpretive parts: the gap
     also equals hot air sold + non-additional credits + double counting + shortfall + extra -
     withheld - banked - MSR intake - other, when no allowance expires unused."""

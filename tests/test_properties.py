@@ -3,7 +3,9 @@
 Random scenarios of linear, step and power curves in up to five markets, some linked. For each:
 linking never raises total cost; a linked price lies between the autarky prices of its group;
 net purchases sum to zero in each group; a binding cap has emissions equal to the cap and a
-slack cap a zero price; hot air sold is the whole integrity gap; the allocation changes payments but not abatement (Montgomery).
+slack cap a zero price; hot air sold is the whole integrity gap; the allocation changes payments
+but not abatement (Montgomery). On random scenarios with every instrument (removals included) the
+integrity ledger's identities hold.
 """
 
 import pytest
@@ -193,6 +195,13 @@ def instruments_st(draw):
         elif extra == "ccr":
             m["cost_containment_reserve"] = {"trigger": draw(st.floats(5, 60)), "volume": draw(st.floats(1, 10))}
         markets[f"M{k}"] = m
+    # removals for some jurisdictions: those in a market remove at its price (up to a maximum, if
+    # any); a credit host or a jurisdiction outside every market removes nothing
+    for j in jur.values():
+        if draw(st.sampled_from([True, True, False])):
+            j["removals"] = {"slope": draw(st.floats(0.5, 10.0))}
+            if draw(st.booleans()):
+                j["removals"]["max"] = draw(st.floats(0.5, 20.0))
     credits = {"C": {"hosts": ["J2"], "additionality": draw(st.floats(0.3, 1.0))}}
     links = [{"markets": ["M0", "M1"], "direction": draw(st.sampled_from(["one-way", "two-way"])),
               "exchange_rate": draw(st.sampled_from([1.0, 0.8, 1.25])),
@@ -215,11 +224,23 @@ def test_ledger_identity_and_balances_hold_with_any_instrument(raw):
              - led["withheld_mt"] - led["banked_mt"] - led["msr_intake_mt"] - led["outside_abatement_mt"])
     scale = float(led["global_bau_mt"].max())
     assert (led["integrity_gap_mt"] - parts).abs().max() <= 1e-6 * scale
-    # global emissions are BAU less every segment's abatement, computed from the raw numbers
+    by_period = led.set_index("period")
+    seg, jur = res.segments, res.jurisdictions
     for t in raw["periods"]:
+        row = by_period.loc[t]
+        # global emissions are BAU less every segment's abatement, computed from the raw numbers
         bau = sum(j["bau"] for j in raw["jurisdictions"].values())
-        q = res.segments[res.segments["period"] == t]["abatement_mt"].sum()
-        assert float(led.set_index("period").loc[t, "global_emissions_mt"]) == pytest.approx(bau - q, rel=1e-9)
+        q = seg[seg["period"] == t]["abatement_mt"].sum()
+        assert float(row["global_emissions_mt"]) == pytest.approx(bau - q, rel=1e-9)
+        # removals: those of the jurisdictions table; net emissions: gross less removals
+        removed = float(jur.loc[jur["period"] == t, "removals_mt"].sum())
+        assert float(row["removals_mt"]) == pytest.approx(removed, rel=1e-9, abs=1e-12)
+        assert float(row["global_net_emissions_mt"]) == pytest.approx(bau - q - removed, rel=1e-9)
+        # the gap by its definition: net emissions less each market at min(cap, covered BAU), the
+        # rest at BAU (every market here is capped)
+        covered = {m: float(seg[(seg["period"] == t) & (seg["owner"] == m)]["bau_mt"].sum()) for m in raw["markets"]}
+        reference = sum(min(mk["cap"][t], covered[m]) for m, mk in raw["markets"].items()) + bau - sum(covered.values())
+        assert float(row["integrity_gap_mt"]) == pytest.approx(bau - q - removed - reference, abs=1e-6 * scale)
     # every segment with interior abatement sits where its marginal cost equals its price
     seg = res.segments
     inner = seg[(seg["abatement_mt"] > 1e-6) & (seg["abatement_mt"] < seg["bau_mt"] - 1e-6)]

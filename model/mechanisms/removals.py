@@ -13,10 +13,13 @@ order of the scenario's ``markets``) that covers the jurisdiction, as a supply o
 
     \sum_{j} (E^{BAU}_{jmt} - q_{jmt}) - \sum_{j \to m} r_{jt} + (\text{uses}) \le \bar E_{mt} + (\text{supplies}).
 
-So a market's covered *net* emissions (gross less removals) meet its cap, and a cap below zero
-is met by removals. A jurisdiction in no capped market does not remove (nothing pays for it).
-The results' ``emissions`` columns stay *gross* (BAU less abatement); net emissions are gross
-less :math:`r_{jt}` (the ``removals`` column of the jurisdictions table).
+So a market's covered *net* emissions (gross less removals) meet its cap: a zero cap is met by
+removals (net zero), and a period that repays borrowed allowances can be net negative. A
+jurisdiction in no capped market does not remove (nothing pays for it). The results'
+``emissions`` columns stay *gross* (BAU less abatement); net emissions are gross less
+:math:`r_{jt}` (the ``removals`` column of the jurisdictions table). The integrity ledger
+(:mod:`model.integrity`) reports the world's ``removals`` and ``global_net_emissions`` beside its
+gross ``global_emissions``, and its integrity gap counts net emissions.
 
 **Who pays.** The removing jurisdiction's emitters (party ``J`` of :mod:`model.money`) carry out
 the removals and bear their cost :math:`\tfrac12 s_j r_{jt}^2` (in their real cost, the
