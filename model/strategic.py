@@ -55,13 +55,13 @@ def _with_caps(sc: Scenario, caps: dict) -> Scenario:
 
 def welfare(scenario, market: str, results=None) -> float:
     """Welfare (MUSD/yr) of the members of ``market``: minus their total cost, minus their damage
-    from global emissions. ``results``: the solved scenario, if already at hand."""
+    from global emissions net of removals. ``results``: the solved scenario, if already at hand."""
     sc = _scenario(scenario)
     res = solve(sc) if results is None else results
     members = sc.markets[market].members
     jur = res.jurisdictions
     cost = jur.loc[jur["jurisdiction"].isin(members), "total_cost_musd"].sum()
-    g = float(res.ledger["global_emissions_mt"].iloc[0])
+    g = float(res.ledger["global_net_emissions_mt"].iloc[0])  # damage follows emissions net of removals
     damage = sum(sc.jurisdictions[j].damage * g + 0.5 * sc.jurisdictions[j].damage_slope * g * g
                  for j in members)
     return -float(cost) - damage
