@@ -659,6 +659,10 @@ class Compiled:
         return {i: c for i, c in enumerate(self.cost_vector) if c}
 
 
+#: Bound values that Pyomo stores as given (pyomo 6.10, pinned): read without resolving them.
+_PLAIN_BOUNDS = frozenset({float, int, type(None)})
+
+
 def compile_model(m) -> Compiled:
     """The Pyomo model ``m`` (linear rows, objective at most quadratic) as :class:`Compiled`.
 
@@ -688,14 +692,17 @@ def _compile(m) -> Compiled:
     where = {id(v): k for k, v in enumerate(cols)}
     sorter = FileDeterminism_to_SortComponents(FileDeterminism.ORDERED)
     col_lo, col_hi = array("d"), array("d")  # numbers held unboxed: the model's peak memory is at the solve
+    reals, plain = pyo.Reals, _PLAIN_BOUNDS
     for v in cols:
         if v.fixed:
             col_lo.append(v.value)
             col_hi.append(v.value)
-        else:
-            lo, hi = v.bounds
-            col_lo.append(-inf if lo is None else lo)
-            col_hi.append(inf if hi is None else hi)
+            continue
+        lo, hi = v._lb, v._ub  # noqa: SLF001 - plain numbers on a real domain: read as stored
+        if not (v._domain is reals and lo.__class__ in plain and hi.__class__ in plain):  # noqa: SLF001
+            lo, hi = v.bounds  # anything else (a domain's bounds, a parameter): resolved by Pyomo
+        col_lo.append(-inf if lo is None else lo)
+        col_hi.append(inf if hi is None else hi)
     # the visitors hold themselves in a cycle; the maps they are given are cleared at the end, so
     # that they do not keep the model's variables from being freed (model.build.release)
     by_id, cache, cache_q = {id(v): v for v in cols}, {}, {}
