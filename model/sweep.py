@@ -8,15 +8,24 @@ A *variant* is a dict of dotted paths to values, the paths of :func:`model.edit.
     s.frame              # one row per variant, market and period: price, emissions, abatement, cost
     s.results(3)         # the full model.Results of variant 3, on demand
 
-**The fast path.** The model is built once with Pyomo (the one formulation), compiled to arrays
-(:func:`model.solver.compile_model`) and handed to one HiGHS instance in one call. The numbers of
-the model (costs, bounds, right-hand sides, coefficients, the Hessian) are affine in the values a
-sweep varies (caps, taxes, floors, import limits, linear MAC slopes, step costs, ...); the sweep
-builds the model once more per varied path to find that affine map, checks it on further builds
-(the extremes and midpoint of each path's range, and the variant farthest from the base), then
-for each variant writes only the numbers that changed into the live HiGHS instance and re-solves
-warm. Prices are read from HiGHS's solution arrays through the stored row and column maps and
-routed exactly as :func:`model.solve` routes them.
+**The fast path.** The model is built once with Pyomo (the one formulation) and compiled to
+arrays (:func:`model.solver.compile_model`). The numbers of the model (costs, bounds, right-hand
+sides, coefficients, the Hessian) and the scenario's numbers the frame needs (weights, BAU, the
+curves, caps, taxes) are affine in the values a sweep varies (caps, taxes, floors, import limits,
+linear MAC slopes, step costs, ...); the sweep builds the model once more per varied path to
+find that affine map and checks it on further builds (the extremes and midpoint of each path's
+range, and the variant farthest from the base). These builds read each path's extreme values
+with the full reader, and with up to four paths every corner of the box of values too (with
+more paths each variant is read in full); a variant is not re-read otherwise. Per variant the
+optimum is then found without a new model: the KKT conditions of a recent optimum's active set
+(which columns sit at a bound, which rows bind) are solved with numpy and checked (bounds, row
+activities, reduced costs and the signs of the duals); where they hold, that is the optimum of
+the convex LP or QP. Where they fail (the active set changed), the changed numbers are written
+into one live HiGHS instance, which re-solves warm, and its new active set is kept. Prices come
+from the balance rows' duals exactly as :func:`model.solve` routes them, and the frame is
+computed from the arrays for all variants; full results (:meth:`Sweep.results`) are solved on
+demand. A variant HiGHS cannot solve to optimality (an infeasible cap, say) goes to the
+rebuild, which reports the error as :func:`model.solve` does.
 
 **The fallback** (``fast=False``, or whenever the fast path does not apply) rebuilds and solves
 each variant with :func:`model.solver.solve_scenario`. It applies to: scenarios with polynomial
