@@ -400,7 +400,10 @@ class _Fast:
         extra0 = self._extra(base, segs)
 
         def compiled(point: np.ndarray):
-            sc = with_paths(base, dict(zip(self.paths, map(float, point), strict=True)))
+            try:
+                sc = with_paths(base, dict(zip(self.paths, map(float, point), strict=True)))
+            except (ScenarioError, KeyError) as exc:  # the rebuild reports it, for the variant it concerns
+                raise _NoFast("a probe is not a valid scenario") from exc
             s = coverage.segments(sc)
             if not _plain(sc, s) or list(s) != self.seg_keys:
                 raise _NoFast("structure")
@@ -428,8 +431,11 @@ class _Fast:
         if 1 < len(self.paths):
             if 2 ** len(self.paths) <= CORNERS:
                 lows, highs = values.min(axis=0), values.max(axis=0)
-                for corner in itertools.product(*zip(lows, highs, strict=True)):
-                    with_paths(base, dict(zip(self.paths, corner, strict=True)))
+                try:
+                    for corner in itertools.product(*zip(lows, highs, strict=True)):
+                        with_paths(base, dict(zip(self.paths, corner, strict=True)))
+                except ScenarioError:  # a corner need not be a variant: read each variant instead
+                    self.read_each = True
             else:
                 self.read_each = True
         everything = [c0] + [c for _k, _p, (c, _e) in probes + checks]
