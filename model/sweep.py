@@ -30,7 +30,7 @@ rebuild, which reports the error as :func:`model.solve` does.
 **The fallback** (``fast=False``, or whenever the fast path does not apply) rebuilds and solves
 each variant with :func:`model.solver.solve_scenario`. It applies to: scenarios with polynomial
 or power curves (the sequential QP), a market stability reserve, withheld allowances that
-return, ``shortfall: own`` (all solved by outer loops); variants that change the model's
+return, ``shortfall: own``, traded goods (all solved by outer loops); variants that change the model's
 structure (a new link, a market leaving, a member added, another number of periods) or whose
 numbers are not affine in the varied values (e.g. a BAU that cuts off a different number of
 step blocks); values that are not plain numbers. Both paths give the same prices to 1e-9
