@@ -233,12 +233,11 @@ def sweep(scenario, variants: list[dict], *, fast: bool = True, executor=None, p
 
 
 def _bar(total: int, progress: bool | None):
+    if progress is False or (progress is None and not sys.stderr.isatty()):
+        return _NoBar()  # tqdm not even imported (tqdm.auto warns in a notebook without widgets)
     try:
         from tqdm.auto import tqdm
     except ImportError:  # tqdm is a dependency; without it, no bar
-        progress = False
-        tqdm = None
-    if progress is False or (progress is None and not sys.stderr.isatty()):
         return _NoBar()
     return tqdm(total=total, unit="variant", delay=0.0 if progress else 1.0, file=sys.stderr)
 
