@@ -351,11 +351,17 @@ def _plain(sc: Scenario, segs: dict) -> bool:
                    or mk.shortfall == "own" for mk in sc.markets.values()) and not sc.goods
 
 
-#: Most corners of the box of varied values checked by the reader when setting up (2**paths):
-#: with more paths, each variant is read (validated) in full on the fast path too.
+#: Most corners of a box of varied values checked by the reader when setting up (2**paths):
+#: see :class:`_Fast` (with more, each variant is read, that is validated, in full).
 CORNERS = 16
 #: Active sets kept for the warm KKT solves (most recent first).
 ACTIVE_SETS = 8
+#: Primal-dual active-set steps tried from the latest active set before HiGHS re-solves.
+ACTIVE_STEPS = 32
+#: Of which the first change every violating column and row at once.
+FULL_STEPS = 16
+#: The proximal term of a singular active-set step, relative to the Hessian's median diagonal.
+PROXIMAL = 1e-3
 #: Largest KKT system (free columns + active rows) solved with numpy; larger ones go to HiGHS.
 KKT_SIZE = 1500
 #: Relative tolerance of the KKT checks (primal and dual feasibility, residuals).
@@ -425,18 +431,33 @@ class _Fast:
             far = values[np.argmax((np.abs(values - x0) / span).sum(axis=1))]
             checks.append((-1, far, compiled(far)))
         # the reader's checks of the varied values: each path's extremes above (read in full);
-        # with a few paths every corner of the box of values too, else each variant in full
+        # every corner of the box of values where it has at most CORNERS corners, else the
+        # corners of each market's, jurisdiction's, programme's (or the links') paths, the
+        # reader's checks that join two values being those within one of them; where even that
+        # is too many, or a corner is not valid (it need not be a variant), each variant in full
         self.read_each = False
-        if 1 < len(self.paths):
-            if 2 ** len(self.paths) <= CORNERS:
-                lows, highs = values.min(axis=0), values.max(axis=0)
-                try:
-                    for corner in itertools.product(*zip(lows, highs, strict=True)):
-                        with_paths(base, dict(zip(self.paths, corner, strict=True)))
-                except ScenarioError:  # a corner need not be a variant: read each variant instead
+        lows, highs = values.min(axis=0), values.max(axis=0)
+        if 2 ** len(self.paths) <= CORNERS:
+            boxes = [list(range(len(self.paths)))] if len(self.paths) > 1 else []
+        else:
+            by_entity: dict = {}
+            for k, path in enumerate(self.paths):
+                parts = _split(path)
+                entity = tuple(parts[:2]) if parts[0] in ("markets", "jurisdictions", "credits", "goods") \
+                    else (parts[0],)
+                by_entity.setdefault(entity, []).append(k)
+            boxes = [ks for ks in by_entity.values() if len(ks) > 1]
+        try:
+            for ks in boxes:
+                if 2 ** len(ks) > CORNERS:
                     self.read_each = True
-            else:
-                self.read_each = True
+                    break
+                for corner in itertools.product(*([lows[k], highs[k]] for k in ks)):
+                    point = x0.copy()
+                    point[ks] = corner
+                    with_paths(base, dict(zip(self.paths, map(float, point), strict=True)))
+        except ScenarioError:
+            self.read_each = True
         everything = [c0] + [c for _k, _p, (c, _e) in probes + checks]
         self.a_keys = sorted(set().union(*(c.a for c in everything)))
         self.q_keys = sorted(set().union(*(c.q for c in everything)))
@@ -621,6 +642,8 @@ class _Fast:
                                       p["row_hi"], ar, ac, p["a"], self.q_rows, self.q_cols, p["q"]))
         self.h, self.current = h, p
         self.active = []  # recent active sets, most recent first
+        diagonal = np.abs(p["q"][~self.q_off]) if len(p["q"]) else np.zeros(0)
+        self.proximal = PROXIMAL * float(np.median(diagonal[diagonal > 0])) if np.any(diagonal > 0) else PROXIMAL
 
     def solve(self, variant: dict) -> tuple:
         """The frame's rows of one variant, or :class:`_NoFast`."""
@@ -630,9 +653,13 @@ class _Fast:
         p = self._parts(self.predict(point))
         for i, act in enumerate(self.active):
             found = self._kkt(act, p)
-            if found is not None:
+            if found is not None and found[0]:
                 if i:
                     self.active.insert(0, self.active.pop(i))
+                return self._outputs(p, found[1], found[2])
+        if self.active and len(self.q_keys):  # on an LP, HiGHS's warm simplex is as quick
+            found = self._steps(self.active[0], p)
+            if found is not None:
                 return self._outputs(p, *found)
         return self._outputs(p, *self._highs(p))
 
@@ -672,36 +699,98 @@ class _Fast:
         return x, y
 
     def _remember(self, cols: np.ndarray, rows: np.ndarray) -> None:
-        key = cols.tobytes() + rows.tobytes()
-        self.active = [a for a in self.active if a["key"] != key]
+        """Keep the active set of HiGHS's basis (its status codes of columns and rows)."""
         lower, upper = int(highspy_status("kLower")), int(highspy_status("kUpper"))
-        at_lo, at_hi = cols == lower, cols == upper
-        free = ~(at_lo | at_hi)
-        r_lo, r_hi = rows == lower, rows == upper
-        tight = r_lo | r_hi
-        nf, nr = int(free.sum()), int(tight.sum())
-        if nf + nr > KKT_SIZE:
+        self._keep(self._active(cols == lower, cols == upper, rows == lower, rows == upper))
+
+    def _keep(self, act) -> None:
+        if act is None:
             return
-        pos_f = np.full(len(cols), -1)
-        pos_f[free] = np.arange(nf)
-        pos_r = np.full(len(rows), -1)
-        pos_r[tight] = np.arange(nr)
-        self.active.insert(0, {"key": key, "at_lo": at_lo, "at_hi": at_hi, "free": free, "r_lo": r_lo,
-                               "r_hi": r_hi, "tight": tight, "pos_f": pos_f, "pos_r": pos_r, "nf": nf, "nr": nr,
-                               "a": None, "q": None, "inverse": None})
+        self.active = [a for a in self.active if a["key"] != act["key"]]
+        self.active.insert(0, act)
         del self.active[ACTIVE_SETS:]
 
-    def _kkt(self, act: dict, p: dict):
-        """The optimum for the active set ``act`` if the KKT conditions hold there, else None."""
+    def _active(self, at_lo, at_hi, r_lo, r_hi):
+        """An active set: columns at their lower or upper bound, rows at theirs (None if too large)."""
+        free, tight = ~(at_lo | at_hi), r_lo | r_hi
+        nf, nr = int(free.sum()), int(tight.sum())
+        if nf + nr > KKT_SIZE:
+            return None
+        pos_f = np.full(len(free), -1)
+        pos_f[free] = np.arange(nf)
+        pos_r = np.full(len(tight), -1)
+        pos_r[tight] = np.arange(nr)
+        key = b"".join(np.packbits(v).tobytes() for v in (at_lo, at_hi, r_lo, r_hi))
+        return {"key": key, "at_lo": at_lo, "at_hi": at_hi, "free": free, "r_lo": r_lo, "r_hi": r_hi,
+                "tight": tight, "pos_f": pos_f, "pos_r": pos_r, "nf": nf, "nr": nr, "a": None, "q": None,
+                "inverse": None, "proximal": 0.0}
+
+    def _steps(self, act: dict, p: dict):
+        """From ``act``, a few primal-dual active-set steps: columns and rows that violate their
+        bounds become active, active ones whose multipliers have the wrong sign are released
+        (all at once for the first steps, then only the largest violation, against cycling);
+        the optimum once the KKT conditions hold (then kept), else None (HiGHS decides)."""
+        lo, hi, rlo, rhi = p["col_lo"], p["col_hi"], p["row_lo"], p["row_hi"]
+        moves, spread = lo < hi, rlo < rhi
+        seen, single = {act["key"]}, False
+        for step in range(ACTIVE_STEPS):
+            found = self._kkt(act, p)
+            if found is not None and found[0]:
+                self._keep(act)
+                return found[1], found[2]
+            if found is None:  # singular (e.g. two free blocks of a step curve): a proximal step
+                found = self._kkt(act, p, self.proximal)
+                if found is None:
+                    return None
+            _ok, x, y, z, activity, tol_x, tol_r, dual_tol = found
+            free, tight = act["free"], act["tight"]
+            # (violation, what it makes of the column or row): 0 free, 1 at lower, 2 at upper
+            flips = [(np.where(free & (x < lo - tol_x), lo - x, 0.0), 1, "col"),
+                     (np.where(free & (x > hi + tol_x), x - hi, 0.0), 2, "col"),
+                     (np.where(act["at_lo"] & moves & (z < -dual_tol), -z, 0.0), 0, "col"),
+                     (np.where(act["at_hi"] & moves & (z > dual_tol), z, 0.0), 0, "col"),
+                     (np.where(~tight & (activity < rlo - tol_r), rlo - activity, 0.0), 1, "row"),
+                     (np.where(~tight & (activity > rhi + tol_r), activity - rhi, 0.0), 2, "row"),
+                     (np.where(act["r_lo"] & spread & (y < -dual_tol), -y, 0.0), 0, "row"),
+                     (np.where(act["r_hi"] & spread & (y > dual_tol), y, 0.0), 0, "row")]
+            cols = np.where(act["at_lo"], 1, np.where(act["at_hi"], 2, 0))
+            rows = np.where(act["r_lo"], 1, np.where(act["r_hi"], 2, 0))
+            single = single or step >= FULL_STEPS
+            if not single:
+                for v, to, what in flips:
+                    target = cols if what == "col" else rows
+                    target[v > 0] = to
+                following = self._active(cols == 1, cols == 2, rows == 1, rows == 2)
+                if following is not None and following["key"] not in seen:
+                    act = following
+                    seen.add(act["key"])
+                    continue
+                single = True  # a cycle: from here one change at a time
+                cols = np.where(act["at_lo"], 1, np.where(act["at_hi"], 2, 0))
+                rows = np.where(act["r_lo"], 1, np.where(act["r_hi"], 2, 0))
+            v, to, what = max(flips, key=lambda f: f[0].max(initial=0.0))
+            (cols if what == "col" else rows)[int(np.argmax(v))] = to
+            act = self._active(cols == 1, cols == 2, rows == 1, rows == 2)
+            if act is None or act["key"] in seen:
+                return None
+            seen.add(act["key"])
+        return None
+
+    def _kkt(self, act: dict, p: dict, proximal: float = 0.0):
+        """The KKT point of the active set ``act``: (holds, x, y, reduced costs, row activities,
+        tolerances), or None if its system is singular. ``proximal``: added to the Hessian's
+        diagonal of the free columns (a step of :meth:`_steps` only, never an answer)."""
         n, m = len(p["cost"]), len(p["row_lo"])
         a, qv = p["a"], p["q"]
         qf = np.concatenate([qv, qv[self.q_off]])
-        if act["inverse"] is None or not (np.array_equal(a, act["a"]) and np.array_equal(qv, act["q"])):
+        if act["inverse"] is None or act["proximal"] != proximal or not (
+                np.array_equal(a, act["a"]) and np.array_equal(qv, act["q"])):
             nf, nr = act["nf"], act["nr"]
             kkt = np.zeros((nf + nr, nf + nr))
             pf = act["pos_f"]
             sel = (pf[self.qf_rows] >= 0) & (pf[self.qf_cols] >= 0)
             kkt[pf[self.qf_rows[sel]], pf[self.qf_cols[sel]]] = qf[sel]
+            kkt[np.arange(nf + nr), np.arange(nf + nr)] += proximal  # quasi-definite: never singular
             pr = act["pos_r"]
             sel = (pr[self.a_rows] >= 0) & (pf[self.a_cols] >= 0)
             kkt[nf + pr[self.a_rows[sel]], pf[self.a_cols[sel]]] = a[sel]
@@ -711,7 +800,7 @@ class _Fast:
                     act["inverse"] = np.linalg.inv(kkt)
             except np.linalg.LinAlgError:
                 act["inverse"] = np.zeros((0, 0))
-            act["a"], act["q"] = a, qv
+            act["a"], act["q"], act["proximal"] = a, qv, proximal
         inverse = act["inverse"]
         if inverse.shape[0] != act["nf"] + act["nr"]:
             return None
@@ -731,20 +820,18 @@ class _Fast:
             # the checks: reduced costs, bounds, row activities, signs of the duals
             z = c + np.bincount(self.qf_rows, weights=qf * x[self.qf_cols], minlength=n) \
                 - np.bincount(self.a_cols, weights=a * y[self.a_rows], minlength=n)
-            act_r = np.bincount(self.a_rows, weights=a * x[self.a_cols], minlength=m)
+            activity = np.bincount(self.a_rows, weights=a * x[self.a_cols], minlength=m)
             dual_tol = KKT_TOLERANCE * (1.0 + np.abs(c).max(initial=0.0) + np.abs(y).max(initial=0.0))
             tol_x = KKT_TOLERANCE * (1.0 + np.abs(x))
-            tol_r = KKT_TOLERANCE * (1.0 + np.abs(act_r))
-            moves = lo < hi
-            ok = (np.all(np.abs(z[free]) <= dual_tol)
-                  and np.all(z[act["at_lo"] & moves] >= -dual_tol) and np.all(z[act["at_hi"] & moves] <= dual_tol)
-                  and np.all(x[free] >= lo[free] - tol_x[free]) and np.all(x[free] <= hi[free] + tol_x[free])
-                  and np.all(act_r >= rlo - tol_r) and np.all(act_r <= rhi + tol_r)
-                  and np.all(np.abs(act_r - b)[tight] <= tol_r[tight]))
-            if ok:
-                spread = rlo < rhi
-                ok = np.all(y[act["r_lo"] & spread] >= -dual_tol) and np.all(y[act["r_hi"] & spread] <= dual_tol)
-        return (x, y) if ok else None
+            tol_r = KKT_TOLERANCE * (1.0 + np.abs(activity))
+            moves, spread = lo < hi, rlo < rhi
+            ok = bool(np.all(np.abs(z[free]) <= dual_tol)
+                      and np.all(z[act["at_lo"] & moves] >= -dual_tol) and np.all(z[act["at_hi"] & moves] <= dual_tol)
+                      and np.all(x[free] >= lo[free] - tol_x[free]) and np.all(x[free] <= hi[free] + tol_x[free])
+                      and np.all(activity >= rlo - tol_r) and np.all(activity <= rhi + tol_r)
+                      and np.all(np.abs(activity - b)[tight] <= tol_r[tight])
+                      and np.all(y[act["r_lo"] & spread] >= -dual_tol) and np.all(y[act["r_hi"] & spread] <= dual_tol))
+        return ok, x, y, z, activity, tol_x, tol_r, dual_tol
 
 
 def highspy_status(name: str):
