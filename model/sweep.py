@@ -556,12 +556,12 @@ class _Fast:
                 if not mk.capped:
                     self.tax_at[i] = self.layout["market"][n] + p
                     continue
-                self.dual_row[i] = row_of[("balance", (n, t))]
+                self.dual_row[i] = row_of.get(("balance", (n, t)), -1)  # no row: no dual, price 0
                 self.cancel_col[i] = col_of.get(("cancel", (n, t)), -1)
                 if n not in linked:
                     self.maybe_idle.append((i, n, t, p))
             else:
-                self.dual_row[i] = row_of[("supply", (n, t))]
+                self.dual_row[i] = row_of.get(("supply", (n, t)), -1)
         self.member_segs = {n: [s for s, (j, o, _t) in enumerate(self.seg_keys) if o == n and j in mk.members]
                             for n, mk in sc.markets.items()}
         self.col_of = col_of

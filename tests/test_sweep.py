@@ -87,6 +87,19 @@ def test_frame_equals_solve_banking_and_links(steps_only):
     frame_against_solve(sc, variants, out)
 
 
+def test_instruments_fast_equals_solve():
+    """Banking, a price corridor, coverage, credits with an import limit (instruments.yaml): caps,
+    floors, slopes and the limit varied together on the fast path, against model.solve."""
+    sc = model.load_scenario(model.scenario_path("instruments.yaml"))
+    rng = np.random.default_rng(4)
+    variants = [{"markets.CH_ETS.cap": float(rng.uniform(3, 4.5)), "markets.EU_ETS.price_floor": float(rng.uniform(10, 40)),
+                 "jurisdictions.IN.mac.slope": float(rng.uniform(0.03, 0.08)),
+                 "links[1].import_limit": float(rng.uniform(0.02, 0.2))} for _ in range(6)]
+    out = sweep(sc, variants)
+    assert all(out.fast)
+    frame_against_solve(sc, variants, out)
+
+
 def test_infeasible_variant_names_the_cap():
     """A variant HiGHS finds infeasible goes to the rebuild, which names the cap."""
     raw = {"name": "short", "jurisdictions": {"A": {"bau": 100, "mac": {"type": "steps", "steps": [
