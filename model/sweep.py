@@ -22,7 +22,9 @@ optimum is then found without a new model: the KKT conditions of a recent optimu
 activities, reduced costs and the signs of the duals); where they hold, that is the optimum of
 the convex LP or QP. Where they fail (the active set changed), the changed numbers are written
 into one live HiGHS instance, which re-solves warm, and its new active set is kept. Prices come
-from the balance rows' duals exactly as :func:`model.solve` routes them, and the frame is
+from the balance rows' duals exactly as :func:`model.solve` routes them (where a cap falls
+exactly on the edge of a step curve's block, the price is any value between the two blocks'
+costs, and the sweep may report another one than a new solve), and the frame is
 computed from the arrays for all variants; full results (:meth:`Sweep.results`) are solved on
 demand. A variant HiGHS cannot solve to optimality (an infeasible cap, say) goes to the
 rebuild, which reports the error as :func:`model.solve` does.
@@ -265,25 +267,60 @@ def _run(scenario: Scenario, variants: list, fast: bool, options: dict, tick=Non
             engine = _Fast(scenario, variants, options["time_limit"])
         except _NoFast:
             engine = None
-    rows, solved, flags = [], [], []
-    for v in variants:
-        row = None
+    n = len(variants)
+    rows, solved, flags = [None] * n, [None] * n, [False] * n
+    for i in _order(variants) if engine is not None else range(n):
+        v, row = variants[i], None
         if engine is not None:
             try:
                 row = engine.solve(v)
             except _NoFast:
                 row = None
-        flags.append(row is not None)
+        flags[i] = row is not None
         if row is None:
             sol = solve_scenario(with_paths(scenario, v), **options)
             row = _rows(sol)
-            solved.append(sol)
-        else:
-            solved.append(None)
-        rows.append(row)
+            solved[i] = sol
+        rows[i] = row
         if tick is not None:
             tick(1)
     return rows, solved, flags
+
+
+#: Up to this many variants the fast path visits them nearest first (beyond: along their main axis).
+NEAREST = 4000
+
+
+def _order(variants: list) -> list:
+    """An order of the variants in which each is near the one before (the fast path then finds the
+    active set of the previous optimum valid more often): sorted for one varied path; for more,
+    nearest neighbour first (values scaled by their ranges). The results do not depend on it."""
+    paths = sorted({p for v in variants for p in v})
+    if not paths or len(variants) < 3:
+        return list(range(len(variants)))
+    try:
+        x = np.array([[float(v.get(p, np.nan)) for p in paths] for v in variants])
+    except (TypeError, ValueError):
+        return list(range(len(variants)))
+    x = np.where(np.isnan(x), np.nanmean(x, axis=0), x)
+    span = x.max(axis=0) - x.min(axis=0)
+    x = (x - x.min(axis=0)) / np.where(span > 0, span, 1.0)
+    if len(paths) == 1:
+        return list(np.argsort(x[:, 0], kind="stable"))
+    if len(variants) > NEAREST:
+        centred = x - x.mean(axis=0)
+        axis = np.linalg.svd(centred, full_matrices=False)[2][0]
+        return list(np.argsort(centred @ axis, kind="stable"))
+    left = np.ones(len(variants), bool)
+    order = [0]
+    left[0] = False
+    for _ in range(len(variants) - 1):
+        d = np.abs(x - x[order[-1]]).sum(axis=1)
+        d[~left] = np.inf
+        nxt = int(np.argmin(d))
+        order.append(nxt)
+        left[nxt] = False
+    return order
 
 
 def _rows(sol) -> tuple:
@@ -651,7 +688,8 @@ class _Fast:
             with_paths(self.base, variant)  # the reader's checks (raises ScenarioError)
         point = np.array([variant.get(p, self.x0[k]) for k, p in enumerate(self.paths)], float)
         p = self._parts(self.predict(point))
-        for i, act in enumerate(self.active):
+        # an LP's warm simplex costs about two tries: there only the two latest active sets
+        for i, act in enumerate(self.active if len(self.q_keys) else self.active[:2]):
             found = self._kkt(act, p)
             if found is not None and found[0]:
                 if i:
