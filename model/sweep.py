@@ -400,7 +400,7 @@ FULL_STEPS = 16
 #: The proximal term of a singular active-set step, relative to the Hessian's median diagonal.
 PROXIMAL = 1e-3
 #: Largest KKT system (free columns + active rows) solved with numpy; larger ones go to HiGHS.
-KKT_SIZE = 1500
+KKT_SIZE = 800
 #: Relative tolerance of the KKT checks (primal and dual feasibility, residuals).
 KKT_TOLERANCE = 1e-10
 DUAL_ZERO = 1e-9  # as model.solver.DUAL_ZERO: |dual| below it is solver noise, reported as 0
