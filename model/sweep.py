@@ -412,8 +412,10 @@ class _Fast:
     Per variant: the model's numbers (and the scenario's numbers the frame needs: weights, BAU,
     curves, caps, taxes) from the affine map; the KKT conditions solved for the active set of a
     recent optimum (numpy) and checked (primal and dual feasibility): where they hold, that is
-    the optimum of the convex LP or QP; otherwise the changed numbers are written into the live
-    HiGHS instance and it re-solves warm (its new active set is kept). A variant HiGHS cannot
+    the optimum of the convex LP or QP. Where they fail on a QP, primal-dual active-set steps
+    from the latest active set (:meth:`_steps`); where those fail too, or on an LP, the changed
+    numbers are written into the live HiGHS instance and it re-solves warm (its new active set
+    is kept). Every answer passes the same check or comes from HiGHS. A variant HiGHS cannot
     solve to optimality goes to the rebuild, which reports the error (an infeasible cap, say).
     """
 
