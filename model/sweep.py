@@ -13,10 +13,12 @@ arrays (:func:`model.solver.compile_model`). The numbers of the model (costs, bo
 sides, coefficients, the Hessian) and the scenario's numbers the frame needs (weights, BAU, the
 curves, caps, taxes) are affine in the values a sweep varies (caps, taxes, floors, import limits,
 linear MAC slopes, step costs, ...); the sweep builds the model once more per varied path to
-find that affine map and checks it on further builds (the extremes and midpoint of each path's
-range, and the variant farthest from the base). These builds read each path's extreme values
-with the full reader, and with up to four paths every corner of the box of values too (with
-more paths each variant is read in full); a variant is not re-read otherwise. Per variant the
+find that affine map and checks it on further builds (with one or two paths the other end and
+the midpoint of each path's range; with more, every path at its lowest value and every path at
+its midpoint; and the variant farthest from the base). These builds read the varied values'
+extremes with the full reader, and with up to four paths every corner of the box of values too
+(with more, the corners of each market's, jurisdiction's or programme's paths; where those are
+too many, each variant is read in full); a variant is not re-read otherwise. Per variant the
 optimum is then found without a new model: the KKT conditions of a recent optimum's active set
 (which columns sit at a bound, which rows bind) are solved with numpy and checked (bounds, row
 activities, reduced costs and the signs of the duals); where they hold, that is the optimum of
@@ -458,13 +460,19 @@ class _Fast:
 
         values = np.array([[v.get(p, x0[k]) for k, p in enumerate(self.paths)] for v in variants], float)
         probes, checks = [], []  # (k, point, (compiled, extra))
+        few = len(self.paths) <= 2  # each path checked alone; with more, all paths at once
+        lows, highs = values.min(axis=0), values.max(axis=0)
         for k in range(len(self.paths)):
-            lo, hi = values[:, k].min(), values[:, k].max()
+            lo, hi = lows[k], highs[k]
             points = [x for x in dict.fromkeys([hi, lo, 0.5 * (lo + hi)]) if x != x0[k]]
-            for n, x in enumerate(points):
+            for n, x in enumerate(points if few else points[:1]):
                 point = x0.copy()
                 point[k] = x
                 (probes if n == 0 else checks).append((k, point, compiled(point)))
+        if not few:  # every path at its lowest value, and at its midpoint
+            for point in (lows, 0.5 * (lows + highs)):
+                if np.any(point != x0):
+                    checks.append((-1, point.copy(), compiled(point)))
         if len(self.paths) > 1:
             span = np.maximum(values.max(axis=0) - values.min(axis=0), 1e-300)
             far = values[np.argmax((np.abs(values - x0) / span).sum(axis=1))]
@@ -475,7 +483,6 @@ class _Fast:
         # reader's checks that join two values being those within one of them; where even that
         # is too many, or a corner is not valid (it need not be a variant), each variant in full
         self.read_each = False
-        lows, highs = values.min(axis=0), values.max(axis=0)
         if 2 ** len(self.paths) <= CORNERS:
             boxes = [list(range(len(self.paths)))] if len(self.paths) > 1 else []
         else:
