@@ -22,9 +22,9 @@ def same(a, b, tol=1e-9):
     assert np.array_equal(np.isnan(pa), np.isnan(pb))
     ok = ~np.isnan(pa)
     assert np.max(np.abs(pa[ok] - pb[ok]) / np.maximum(1.0, np.abs(pb[ok])), initial=0.0) <= tol
-    for col in ("emissions_mt", "abatement_cost_musd"):
+    for col in ("emissions_mt", "abatement_mt", "abatement_cost_musd"):
         x, y = a.frame[col].to_numpy(), b.frame[col].to_numpy()
-        assert np.max(np.abs(x - y) / np.maximum(1.0, np.abs(y))) <= 1e-7
+        assert np.max(np.abs(x - y) / np.maximum(1.0, np.abs(y))) <= tol
 
 
 def test_cap_grid_fast_equals_rebuild():
@@ -57,6 +57,58 @@ def test_multi_period_banking_fast_equals_rebuild():
     fast, slow = sweep(sc, variants), sweep(sc, variants, fast=False)
     assert all(fast.fast)
     same(fast, slow)
+
+
+def frame_against_solve(sc, variants, out, tol=1e-9):
+    """Every row of the sweep's frame against model.solve on the rebuilt variant, to ``tol``."""
+    for i, v in enumerate(variants):
+        res = model.solve(model.edit.with_paths(sc, v)).prices.set_index(["market", "period"])
+        got = out.frame[out.frame["variant"] == i].set_index(["market", "period"])
+        assert list(got.index) == list(res.index)
+        for col in ("price_usd_per_t", "emissions_mt", "abatement_mt", "abatement_cost_musd"):
+            x, y = got[col].to_numpy(float), res[col].to_numpy(float)
+            assert np.array_equal(np.isnan(x), np.isnan(y)), col
+            ok = ~np.isnan(y)
+            assert np.max(np.abs(x[ok] - y[ok]) / np.maximum(1.0, np.abs(y[ok])), initial=0.0) <= tol, col
+
+
+@pytest.mark.parametrize("steps_only", [True, False])
+def test_frame_equals_solve_banking_and_links(steps_only):
+    """Prices, emissions, abatement and cost of the fast path equal model.solve's to 1e-9: step
+    MACs (an LP) and half linear MACs (a QP), banking over three periods, linked markets."""
+    sc = model.load_scenario(random_markets(20, 4, 5, steps_only=steps_only, periods=(2030, 2035, 2040),
+                                            banking=True, name="banking sweep"))
+    cap = sc.raw["markets"]["M0"]["cap"]
+    variants = [{"markets.M0.cap": c, "markets.M2.cap": d} for c, d in
+                zip(np.linspace(0.8 * cap, cap, 7), np.linspace(1.05, 0.9, 7) * sc.raw["markets"]["M2"]["cap"],
+                    strict=True)]
+    out = sweep(sc, variants)
+    assert all(out.fast)
+    frame_against_solve(sc, variants, out)
+
+
+def test_instruments_fast_equals_solve():
+    """Banking, a price corridor, coverage, credits with an import limit (instruments.yaml): caps,
+    floors, slopes and the limit varied together on the fast path, against model.solve."""
+    sc = model.load_scenario(model.scenario_path("instruments.yaml"))
+    rng = np.random.default_rng(4)
+    variants = [{"markets.CH_ETS.cap": float(rng.uniform(3, 4.5)), "markets.EU_ETS.price_floor": float(rng.uniform(10, 40)),
+                 "jurisdictions.IN.mac.slope": float(rng.uniform(0.03, 0.08)),
+                 "links[1].import_limit": float(rng.uniform(0.02, 0.2))} for _ in range(6)]
+    out = sweep(sc, variants)
+    assert all(out.fast)
+    frame_against_solve(sc, variants, out)
+
+
+def test_infeasible_variant_names_the_cap():
+    """A variant HiGHS finds infeasible goes to the rebuild, which names the cap."""
+    raw = {"name": "short", "jurisdictions": {"A": {"bau": 100, "mac": {"type": "steps", "steps": [
+        {"quantity": 10, "cost": 5}, {"quantity": 10, "cost": 20}]}}},
+        "markets": {"A_ETS": {"members": ["A"], "cap": 95}}}
+    ok = sweep(raw, [{"markets.A_ETS.cap": c} for c in (95, 85, 88)])  # not at a block's edge (90)
+    assert ok.frame["price_usd_per_t"].tolist() == [5.0, 20.0, 20.0] and all(ok.fast)
+    with pytest.raises(model.InfeasibleError, match="A_ETS"):
+        sweep(raw, grid("markets.A_ETS.cap", 95, 70, 3))
 
 
 def test_structure_and_convex_curves_fall_back():
