@@ -351,7 +351,14 @@ def _frame(variants: list, rows: list) -> pd.DataFrame:
     for path in paths:
         values = [v.get(path) for v in variants]
         plain = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in values)
-        data[path] = np.repeat(np.array(values, float if plain else object), lengths)
+        if plain:
+            data[path] = np.repeat(np.array(values, float), lengths)
+        else:  # any value (a list of links, say) as one cell: a one-dimensional array of objects
+            cells = np.empty(len(values), object)
+            cells[:] = [None] * len(values)
+            for k, x in enumerate(values):
+                cells[k] = x
+            data[path] = np.repeat(cells, lengths)
     data["market"] = [k[0] for r in rows for k in r[0]]
     data["period"] = [k[1] for r in rows for k in r[0]]
     for i, name in enumerate(("price_usd_per_t", "emissions_mt", "abatement_mt", "abatement_cost_musd"), 1):

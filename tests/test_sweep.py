@@ -116,6 +116,10 @@ def test_structure_and_convex_curves_fall_back():
     out = sweep(sc, [{"links": []}, {"links": [["A_ETS", "B_ETS"]]}])  # not numbers: rebuilt
     assert out.fast == [False, False]
     assert out.frame.query("variant == 0 and market == 'A_ETS'")["price_usd_per_t"].iloc[0] == pytest.approx(40)
+    # values that are lists of the same shape stay one cell each (a regression: numpy made them a 2-D array)
+    pairs = [[["A_ETS", "B_ETS"]], [["B_ETS", "A_ETS"]]]
+    out = sweep(sc, [{"links": p} for p in pairs], progress=False)
+    assert [out.frame.query(f"variant == {i}")["links"].iloc[0] for i in (0, 1)] == pairs
     convex = model.load_scenario(model.scenario_path("two_markets.yaml"))
     first = next(iter(convex.raw["markets"]))
     variants = grid(f"markets.{first}.cap", 0.95 * convex.raw["markets"][first]["cap"],
