@@ -151,7 +151,7 @@ def phase_of(year: int) -> int:
 
 
 def _phase3() -> tuple[float, float]:
-    row = phases().query("phase == 3").iloc[0]
+    row = phases().query("phase == 3", engine="python").iloc[0]
     return float(row["cap_mt_start"]), float(row["linear_reduction_factor_pct"]) / 100
 
 
@@ -167,7 +167,7 @@ def phase3_reference() -> float:
 
 def phase4_reference() -> float:
     """The phase 4 reference quantity R_4 (Mt/yr): 43.0 Mt is 2.2 % of it (Decision (EU) 2020/1722)."""
-    f4 = float(phases().query("phase == 4 and start_year == 2021").iloc[0]["linear_reduction_factor_pct"]) / 100
+    f4 = float(phases().query("phase == 4 and start_year == 2021", engine="python").iloc[0]["linear_reduction_factor_pct"]) / 100
     return PHASE4_ANNUAL_REDUCTION_MT / f4
 
 
@@ -179,7 +179,7 @@ def _factor(year: int, rules: str) -> float:
     if year <= 2020 or rules == "2009":
         return round(_phase3()[1], 6)
     if rules == "2018":
-        return round(float(table.query("phase == 4 and start_year == 2021").iloc[0]["linear_reduction_factor_pct"]) / 100, 6)
+        return round(float(table.query("phase == 4 and start_year == 2021", engine="python").iloc[0]["linear_reduction_factor_pct"]) / 100, 6)
     rows = table[(table["phase"] == 4) & (table["start_year"] <= year)]
     return round(float(rows.sort_values("start_year").iloc[-1]["linear_reduction_factor_pct"]) / 100, 6)
 
@@ -399,7 +399,7 @@ def build(rules: str = "2023", start: int = START, end: int = END, msr: bool | d
     if msr is True and rules != "2009":
         msr = dict(MSR_2023 if rules == "2023" else MSR_2018)
         if rules == "2018":  # holdings above the previous year's auction volume: ~57 % of the 2022 cap
-            auction = float(phases().query("phase == 4").iloc[0]["auction_share_pct"]) / 100
+            auction = float(phases().query("phase == 4", engine="python").iloc[0]["auction_share_pct"]) / 100
             msr["invalidate_above"] = round(auction * cap_path([2022], "2018")[2022], 3)
     if isinstance(msr, dict) and msr:
         msr = dict(msr)
