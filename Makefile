@@ -53,6 +53,7 @@ test: lint pytest book-strict book-student-strict browser-test
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_single_period.py
 	$(BIN)/python benchmarks/bench_multi_period.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean:
 	rm -rf book/_build
