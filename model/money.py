@@ -265,15 +265,21 @@ def _goods_payments(book: _Book, scenario, sol, covered: dict) -> None:
                                        gs["ship"][(g, a, b, t)], gs["charge"][(g, a, b, t)])
 
 
-def parties(scenario, sol, pays: pd.DataFrame) -> pd.DataFrame:
+def abatement_costs(sol) -> dict:
+    """(jurisdiction, owner, period) -> abatement cost of the segment, MUSD/yr."""
+    return {key: seg.mac.cost(sol.abatement[key], seg.bau) for key, seg in sol.segments.items()}
+
+
+def parties(scenario, sol, pays: pd.DataFrame, costs: dict | None = None) -> pd.DataFrame:
     """Each party's real cost, payments and total cost per period (see :data:`PARTY_COLUMNS`).
 
     Every jurisdiction and its government appear in every period; third parties appear where
-    they are paid or pay.
+    they are paid or pay. ``costs``: the segments' abatement costs (:func:`abatement_costs`),
+    when the caller has them.
     """
     real: dict = defaultdict(float)
-    for (j, o, t), seg in sol.segments.items():
-        real[(j, t)] += seg.mac.cost(sol.abatement[(j, o, t)], seg.bau)
+    for (j, _o, t), cost in (abatement_costs(sol) if costs is None else costs).items():
+        real[(j, t)] += cost
     for (j, t), r in sol.removed.items():
         real[(j, t)] += removals.cost(scenario.jurisdictions[j], r)
     for (i, _a, _b, t), flow in sol.flows.items():

@@ -404,13 +404,13 @@ def _total(rows: list, column: str) -> float:
     return float(sum(r[column] for r in rows))
 
 
-def _segment_rows(sol: Solution) -> list[dict]:
+def _segment_rows(sol: Solution, costs: dict) -> list[dict]:
     rows = []
     for (j, o, t), sg in sol.segments.items():
         q = sol.abatement[(j, o, t)]
         rows.append({"jurisdiction": j, "owner": o, "period": t, "share": sg.share, "bau": sg.bau,
                      "emissions": sg.bau - q, "abatement": q, "price": sol.segment_price[(j, o, t)],
-                     "marginal_cost": sg.mac.marginal(q, sg.bau), "abatement_cost": sg.mac.cost(q, sg.bau)})
+                     "marginal_cost": sg.mac.marginal(q, sg.bau), "abatement_cost": costs[(j, o, t)]})
     return rows
 
 
@@ -519,11 +519,12 @@ def _link_frame(scenario: Scenario, sol: Solution) -> pd.DataFrame:
 def _frames(scenario: Scenario, sol: Solution) -> dict[str, pd.DataFrame]:
     """Every table of :class:`Results`."""
     received, sent = _flows_by_market(scenario, sol)
-    srows = _segment_rows(sol)
+    costs = money.abatement_costs(sol)  # once, for the segments table and the parties' real costs
+    srows = _segment_rows(sol, costs)
     seg = pd.DataFrame(srows, columns=list(COLUMNS["segments"]))
     prices = _price_frame(scenario, sol, _group_rows(srows, "owner", "period"), received, sent)
     pays = money.payments(scenario, sol)
-    book = money.parties(scenario, sol, pays)
+    book = money.parties(scenario, sol, pays, costs)
     return {"prices": prices,
             "jurisdictions": _jurisdiction_frame(scenario, _group_rows(srows, "jurisdiction", "period"), pays,
                                                  book, sol.removed),

@@ -211,36 +211,33 @@ def check_feasible(scenario: Scenario, segs: Segments | None = None) -> None:
 DUAL_ZERO = 1e-9  # |dual| below this (MUSD/Mt = USD/t, discounted) is solver noise and reported as 0
 
 
-def _dual(duals, con) -> float:
-    """The dual of ``con``, with solver noise below :data:`DUAL_ZERO` snapped to exactly 0."""
-    value = duals.get(con, 0.0)
-    return 0.0 if abs(value) < DUAL_ZERO else value
-
-
 def _solve_once(m, ctx, time_limit: float = TIME_LIMIT, keep_model: bool = True) -> _Raw:
-    """Solve the model with HiGHS and read its numbers (:class:`_Raw`).
+    """Solve the model with HiGHS and read its numbers (:class:`_Raw`) from HiGHS's solution
+    arrays through the columns' and rows' keys (:func:`_read_arrays`).
 
-    ``keep_model=False`` (a solve whose model is not evaluated afterwards, i.e. without convex
-    curves): once the model is compiled to arrays, its Pyomo objects are freed before HiGHS runs
-    (the peak memory of a large solve) and the numbers are read from HiGHS's solution arrays
-    through the columns' and rows' keys (:func:`_read_arrays`); ``m`` is left empty.
+    ``keep_model=True``: the values are also loaded into the model's variables (the line search
+    of the sequential QP evaluates the model). ``keep_model=False`` (nothing evaluates the model
+    afterwards, i.e. no convex curves): once the model is compiled to arrays its Pyomo objects
+    are freed before HiGHS runs (the peak memory of a large solve); ``m`` is left empty.
     """
-    if keep_model:
-        duals, arrays = _run_highs(m, ctx.scenario, time_limit)
-        return _read(m, ctx, duals, arrays)
     c = compile_model(m)
     position = c.position
     terms = {key: [position[id(v)] for v in variables] for key, variables in ctx.terms.items()}
-    c.cols = c.rows = c.position = None
-    ctx.terms, ctx.costs, ctx.balance = {}, [], {}
-    empty(m)
+    c.position = None
+    if not keep_model:
+        c.cols = c.rows = None
+        ctx.terms, ctx.costs, ctx.balance = {}, [], {}
+        empty(m)
     x, row_value, row_dual = _highs_solve(c, ctx.scenario, time_limit)
+    if keep_model:
+        for var, value in zip(c.cols, x, strict=True):
+            if not var.fixed:
+                var.set_value(value, skip_validation=True)
     return _read_arrays(ctx, c, terms, x, row_value, row_dual)
 
 
 def _read_arrays(ctx, c: Compiled, terms: dict, x: list, row_value: list, row_dual: list) -> _Raw:
-    """The numbers of a solve read from HiGHS's arrays (:func:`_solve_once` without the model):
-    values by (variable name, index), the segments' abatement from their columns (``terms``),
+    """The numbers of a solve read from HiGHS's arrays (:func:`_solve_once`): values by (variable name, index), the segments' abatement from their columns (``terms``),
     the duals that the mechanisms report by (row name, index), and each balance's unused
     allowances."""
     S = ctx.scale
@@ -250,31 +247,9 @@ def _read_arrays(ctx, c: Compiled, terms: dict, x: list, row_value: list, row_du
     named, unused = {}, {}
     for key, dual, value, lo in zip(c.row_keys, row_dual, row_value, c.row_lo, strict=True):
         if key[0] in reported:
-            named[key] = 0.0 if abs(dual) < DUAL_ZERO else dual
+            named[key] = 0.0 if abs(dual) < DUAL_ZERO else dual  # solver noise snapped to exactly 0
         if key[0] == "balance":
             unused[key[1]] = S * max(value - lo, 0.0) + values.get(("cancel", key[1]), 0.0)
-    return _Raw(values, abatement, named, unused)
-
-
-def _read(m, ctx, duals: dict, arrays: tuple | None = None) -> _Raw:
-    """The numbers of a solved model (values loaded into its variables; duals by row).
-
-    ``arrays`` (from :func:`_run_highs`): the variables' values by (name, index) and each row's
-    activity above its lower bound, read from HiGHS's solution arrays instead of the model.
-    """
-    S = ctx.scale
-    if arrays is None:
-        values = {(comp.name, index): S * value for comp in m.component_objects(pyo.Var, descend_into=False)
-                  for index, value in comp.extract_values().items()}
-        above = {con: max(pyo.value(con.body) - pyo.value(con.lower), 0.0) for con in m.balance.values()}
-    else:
-        values, above = arrays
-        values = {key: S * value for key, value in values.items()}
-    abatement = {key: S * sum(v.value for v in ctx.terms[key]) for key in ctx.segs}
-    named = {(name, key): _dual(duals, con) for mechanism in CATALOGUE for name in mechanism.DUALS
-             for key, con in getattr(m, name).items()}
-    unused = {key: S * (max(above[con], 0.0) + (pyo.value(m.cancel[key]) if key in m.cancel else 0.0))
-              for key, con in m.balance.items()}
     return _Raw(values, abatement, named, unused)
 
 
@@ -311,24 +286,6 @@ def new_highs():
         h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     return h
-
-
-def _run_highs(m, scenario: Scenario, time_limit: float) -> tuple[dict, tuple[dict, dict]]:
-    """Solve with HiGHS (retrying once with regularisation), load the values into the model and
-    return the duals by row, with the values by (variable name, index) and each row's activity
-    above its lower bound (:func:`_read`); an error for anything but an optimum.
-
-    The model goes to HiGHS as arrays in one call (:func:`compile_model`); values and duals come
-    back as HiGHS's solution arrays, matched to the variables and rows by position.
-    """
-    c = compile_model(m)
-    x, row_value, row_dual = _highs_solve(c, scenario, time_limit)
-    for var, value in zip(c.cols, x, strict=True):
-        if not var.fixed:
-            var.set_value(value, skip_validation=True)
-    values = dict(zip(c.col_keys, (v.value for v in c.cols), strict=True))
-    above = dict(zip(c.rows, (a - lo for a, lo in zip(row_value, c.row_lo, strict=True)), strict=True))
-    return dict(zip(c.rows, row_dual, strict=True)), (values, above)
 
 
 def _highs_solve(c: Compiled, scenario: Scenario, time_limit: float) -> tuple[list, list, list]:
@@ -725,18 +682,10 @@ def _compile(m) -> Compiled:
             const = repn.constant
             row_lo.append(-inf if lo is None else lo - const)
             row_hi.append(inf if hi is None else hi - const)
-            linear = repn.linear
-            coefficients = list(linear.values())
-            if all(coefficients):  # the row's coefficients in bulk (each nonzero)
-                a_rows.extend(array("q", [r]) * len(coefficients))
-                a_cols.extend(map(where.__getitem__, linear))
-                a_vals.extend(coefficients)
-            else:
-                for vid, c in linear.items():
-                    if c:
-                        a_rows.append(r)
-                        a_cols.append(where[vid])
-                        a_vals.append(c)
+            linear = {where[vid]: c for vid, c in repn.linear.items() if c}  # column -> nonzero coefficient
+            a_rows.extend(array("q", [r]) * len(linear))
+            a_cols.extend(linear)
+            a_vals.extend(linear.values())
     obj = next(m.component_data_objects(pyo.Objective, active=True))
     recorder = OrderedVarRecorder(by_id, where, sorter)  # every variable is known: the maps are not added to
     repn = QuadraticRepnVisitor(cache_q, var_recorder=recorder).walk_expression(obj.expr)
@@ -758,7 +707,7 @@ def _compile(m) -> Compiled:
 
 
 def highs_options(h, n_vars: int, time_limit: float = TIME_LIMIT) -> None:
-    """Set :data:`HIGHS_OPTIONS` (and the limits of :func:`_run_highs`) on a highspy instance."""
+    """Set :data:`HIGHS_OPTIONS` (and the limits of :func:`_highs_solve`) on a highspy instance."""
     for key, value in dict(HIGHS_OPTIONS, time_limit=float(time_limit),
                            qp_iteration_limit=max(10_000, 20 * n_vars)).items():
         h.setOptionValue(key, value)

@@ -67,6 +67,7 @@ import pandas as pd
 from .edit import _key, _split, with_paths
 from .errors import ScenarioError
 from .reader import load_scenario
+from .solver import DUAL_ZERO
 from .spec import Scenario
 
 __all__ = ["sweep", "Sweep", "grid", "product", "monte_carlo", "load_uncertainty", "DISTRIBUTIONS"]
@@ -412,7 +413,6 @@ PROXIMAL = 1e-3
 KKT_SIZE = 800
 #: Relative tolerance of the KKT checks (primal and dual feasibility, residuals).
 KKT_TOLERANCE = 1e-10
-DUAL_ZERO = 1e-9  # as model.solver.DUAL_ZERO: |dual| below it is solver noise, reported as 0
 
 
 class _Fast:
